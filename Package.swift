@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One settings array for every target (strict concurrency comes with the Swift 6 language mode).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "msp-ncp-report",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ncp-fetch", targets: ["ncp-fetch"]),
+        .executable(name: "cloud-sandbox", targets: ["cloud-sandbox"]),
+        .library(name: "ReportKit", targets: ["ReportKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CCurlShim",
+            dependencies: ["CCurl"]
+        ),
+        .target(
+            name: "ReportKit",
+            dependencies: [
+                "CCurlShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ncp-fetch",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SandboxKit",
+            dependencies: [
+                "ReportKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cloud-sandbox",
+            dependencies: [
+                "SandboxKit",
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportKitTests",
+            dependencies: ["ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SandboxKitTests",
+            dependencies: ["SandboxKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

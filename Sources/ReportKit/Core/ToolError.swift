@@ -1,0 +1,33 @@
+/// An expected failure: one line for people, and the exit status that says what kind it was.
+/// Commands print it once, in one place (`ToolMain.run`), as `TOOL: error: WHAT (WHERE)`.
+public protocol ToolError: Error, Sendable {
+    var exitStatus: ExitStatus { get }
+    /// WHAT went wrong, one line, no secrets.
+    var message: String { get }
+    /// WHERE it went wrong (a file and line, a URL path, a variable), if known.
+    var location: String? { get }
+}
+
+extension ToolError {
+    public var location: String? { nil }
+
+    public var line: String {
+        if let location, !location.isEmpty { return "\(message) (\(location))" }
+        return message
+    }
+}
+
+/// A plain failure with a status, for cases that need no domain enum of their own.
+public struct Failure: ToolError, CustomStringConvertible {
+    public let exitStatus: ExitStatus
+    public let message: String
+    public let location: String?
+
+    public init(_ exitStatus: ExitStatus, _ message: String, at location: String? = nil) {
+        self.exitStatus = exitStatus
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { line }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The one place where a tool's failure is printed and turned into an exit status.
+public enum ToolMain {
+    /// Ignore SIGPIPE so a closed stdout shows up as EPIPE, which producers treat as "done".
+    public static func prepareProcess() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Prints `TOOL: error: WHAT (WHERE)` once and exits with the error's status.
+    public static func exit(with error: any Error, tool: String) -> Never {
+        try? OutputStream.stdout.flush()
+        if error is BrokenPipe { Foundation.exit(0) }
+        let status: ExitStatus
+        let line: String
+        if let error = error as? any ToolError {
+            status = error.exitStatus
+            line = error.line
+        } else if error is CancellationError {
+            status = .software
+            line = "cancelled"
+        } else {
+            status = .software
+            line = "internal error: \(error)"
+        }
+        Log.shared.emit(.error, line, [])
+        Foundation.exit(status.rawValue)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Lists one catalog resource for one platform and region(s), printing one NDJSON line per
+/// item: NCP's fields as sent, then the provenance fields.
+public struct InventoryFetcher: Sendable {
+    public struct Options: Sendable {
+        public var platform: Platform
+        public var site: Site
+        /// A region code, or nil for "all" (walk getRegionList).
+        public var region: String?
+        public var customer: String?
+        public var parameters: [(key: String, value: String)]
+        public var pageSize: Int
+        public var concurrency: Int
+        public var fetchedAt: String
+
+        public init(
+            platform: Platform, site: Site, region: String?, customer: String? = nil,
+            parameters: [(key: String, value: String)] = [], pageSize: Int = 100, concurrency: Int = 4,
+            fetchedAt: String
+        ) {
+            self.platform = platform
+            self.site = site
+            self.region = region
+            self.customer = customer
+            self.parameters = parameters
+            self.pageSize = pageSize
+            self.concurrency = concurrency
+            self.fetchedAt = fetchedAt
+        }
+    }
+
+    /// What happened in each region (`--region all` carries on past a failing region).
+    public struct Outcome: Sendable {
+        public var items = 0
+        public var failures: [(region: String, error: any Error)] = []
+    }
+
+    public let client: NCPClient
+    public let regions: RegionDirectory
+
+    public init(client: NCPClient) {
+        self.client = client
+        self.regions = RegionDirectory(client: client)
+    }
+
+    public func fetch(
+        _ resource: Resource, options: Options, emit: @escaping (JSONValue) throws -> Void
+    ) async throws -> Outcome {
+        guard let spec = resource.spec(for: options.platform) else {
+            let available = resource.platforms.map(\.rawValue).joined(separator: ", ")
+            throw Failure(.usage, "\(resource.name) does not exist on \(options.platform.rawValue) (only: \(available))", at: "--platform")
+        }
+        var outcome = Outcome()
+        if spec.region == .global {
+            outcome.items = try await fetchRegion(resource, spec, region: nil, options: options, emit: emit)
+            return outcome
+        }
+        let codes: [String]
+        if let region = options.region {
+            codes = [region]
+        } else {
+            codes = try await regions.regions(options.platform).map(\.code)
+            Log.shared.info("walking regions", ["regions": codes.joined(separator: ",")])
+        }
+        for code in codes {
+            do {
+                outcome.items += try await fetchRegion(resource, spec, region: code, options: options, emit: emit)
+            } catch let error where options.region == nil && !(error is BrokenPipe) && !(error is CancellationError) {
+                Log.shared.error(InventoryFetcher.describe(error), ["region": code, "resource": resource.name])
+                outcome.failures.append((code, error))
+            }
+        }
+        return outcome
+    }
+
+    func fetchRegion(
+        _ resource: Resource, _ spec: ResourceSpec, region: String?, options: Options, emit: @escaping (JSONValue) throws -> Void
+    ) async throws -> Int {
+        var base: [(key: String, value: String)] = []
+        var path = spec.path
+        var headers: [(name: String, value: String)] = []
+        switch (spec.region, region) {
+        case (.code, let code?): base.append(("regionCode", code))
+        case (.number, let code?): base.append(("regionNo", try await regions.classicNumber(for: code)))
+        case (.nksPath, let code?):
+            path = InventoryFetcher.nksPath(spec.path, region: code)
+            headers.append(("x-ncp-region_code", code))
+        default: break
+        }
+        base.append(contentsOf: options.parameters)
+        let provenance = provenanceFields(resource, region: region, options: options)
+        let decorate: (JSONValue) throws -> Void = { item in
+            guard case .object(var object) = item else { return try emit(item) }
+            object.pairs.append(contentsOf: provenance)
+            try emit(.object(object))
+        }
+        let variants: [[(key: String, value: String)]] =
+            spec.fanOut.map { fan in fan.values.map { [(fan.parameter, $0)] } } ?? [[]]
+        var count = 0
+        for variant in variants {
+            let parameters = base + variant
+            let target = "\(spec.method) \(path)"
+            let body = spec.jsonBody.map { Array($0.utf8) }
+            let client = self.client
+            let path = path, headers = headers
+            let fetchPage: Pager.Fetch = { pageNo, pageSize in
+                var query = parameters
+                if spec.paging != .none {
+                    query.append(("pageNo", String(pageNo)))
+                    query.append(("pageSize", String(pageSize)))
+                }
+                let json = try await client.call(method: spec.method, path: path, query: query, body: body, headers: headers)
+                return try InventoryFetcher.extractPage(json, spec: spec, target: target)
+            }
+            let pager = Pager(
+                firstPage: spec.paging.assumedBase, pageSize: options.pageSize, concurrency: options.concurrency,
+                idField: spec.idField)
+            if spec.paging == .none {
+                let page = try await fetchPage(0, options.pageSize)
+                var seen = Set<String>()
+                for item in page.items where seen.insert(pager.key(of: item)).inserted {
+                    try decorate(item)
+                    count += 1
+                }
+                if let total = page.totalRows, total != seen.count {
+                    throw Failure(.dataError, "item count does not add up: totalRows says \(total), received \(seen.count) distinct items", at: target)
+                }
+            } else {
+                count += try await pager.run(where: target, fetch: fetchPage, emit: decorate)
+            }
+        }
+        Log.shared.info("fetched", ["resource": resource.name, "region": region ?? "-", "items": "\(count)"])
+        return count
+    }
+
+    func provenanceFields(_ resource: Resource, region: String?, options: Options) -> [(key: String, value: JSONValue)] {
+        var fields: [(key: String, value: JSONValue)] = [
+            ("_resource", .string(resource.name)),
+            ("_platform", .string(options.platform.rawValue)),
+            ("_region", region.map { .string($0) } ?? .null),
+            ("_site", .string(options.site.rawValue)),
+        ]
+        if let customer = options.customer { fields.append(("_customer", .string(customer))) }
+        fields.append(("_fetchedAt", .string(options.fetchedAt)))
+        return fields
+    }
+
+    /// NKS names its region in the path: /vnks/v2 (KR), /vnks/sgn-v2, /vnks/jpn-v2, /vnks/krs-v2.
+    public static func nksPath(_ path: String, region: String) -> String {
+        let upper = region.uppercased()
+        guard upper != "KR", path.hasPrefix("/vnks/v2") else { return path }
+        return "/vnks/\(upper.lowercased())-v2" + path.dropFirst("/vnks/v2".count)
+    }
+
+    /// Finds the item list in a response (reference §C.0 envelope, or a bare object).
+    public static func extractPage(_ json: JSONValue, spec: ResourceSpec, target: String) throws -> Page {
+        let container: JSONValue
+        switch spec.envelope {
+        case .bare:
+            container = json
+        case .action:
+            if let inner = json[spec.responseKey] {
+                container = inner
+            } else if let object = json.objectValue, object.pairs.count == 1, object.pairs[0].key.hasSuffix("Response") {
+                container = object.pairs[0].value
+            } else {
+                throw Failure(.dataError, "unexpected response shape: no \(spec.responseKey) object", at: target)
+            }
+        }
+        let totalRows = container["totalRows"]?.intValue
+        guard let list = container[spec.listKey] else {
+            if (totalRows ?? 0) == 0, container.objectValue != nil { return Page(items: [], totalRows: totalRows) }
+            throw Failure(.dataError, "unexpected response shape: no \(spec.listKey) list", at: target)
+        }
+        if case .null = list { return Page(items: [], totalRows: totalRows) }
+        guard let items = list.arrayValue else {
+            throw Failure(.dataError, "unexpected response shape: \(spec.listKey) is not a list", at: target)
+        }
+        return Page(items: items, totalRows: totalRows)
+    }
+
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? any ToolError { return error.line }
+        return String(describing: error)
+    }
+}

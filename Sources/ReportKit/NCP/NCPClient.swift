@@ -1,0 +1,73 @@
+import Foundation
+
+/// Signed calls to any NCP API: builds the query once, signs exactly what is sent (fresh
+/// timestamp on every attempt), retries through `HTTPClient`, and turns `responseError` and
+/// `error` bodies into `NCPError` even under HTTP 200.
+public struct NCPClient: Sendable {
+    public let http: HTTPClient
+    public let credentials: NCPCredentials
+    public let endpoints: Endpoints
+    public let signer: NCPSigner
+    /// The signing clock: always the real one in the tools (`--now` never applies here).
+    public var now: @Sendable () -> Date = { Date() }
+
+    public init(http: HTTPClient, credentials: NCPCredentials, endpoints: Endpoints) {
+        self.http = http
+        self.credentials = credentials
+        self.endpoints = endpoints
+        self.signer = NCPSigner(accessKey: credentials.accessKey, secretKey: credentials.secretKey)
+    }
+
+    /// One call. `query` is sent in order; `responseFormatType=json` is added for action APIs.
+    /// A JSON `body` is sent with `Content-Type: application/json` (and is not signed).
+    public func call(
+        method: String, path: String, query: [(key: String, value: String)] = [], body: [UInt8]? = nil,
+        headers extraHeaders: [(name: String, value: String)] = []
+    ) async throws -> JSONValue {
+        let response = try await send(method: method, path: path, query: query, body: body, headers: extraHeaders)
+        return try NCPClient.decode(response, target: "\(method.uppercased()) \(path)")
+    }
+
+    public func send(
+        method: String, path: String, query: [(key: String, value: String)] = [], body: [UInt8]? = nil,
+        headers extraHeaders: [(name: String, value: String)] = []
+    ) async throws -> HTTPResponse {
+        var parameters = query
+        if NCPService.forPath(path).wantsResponseFormatParameter, !parameters.contains(where: { $0.key == "responseFormatType" }) {
+            parameters.append(("responseFormatType", "json"))
+        }
+        let queryString = QueryString.encode(parameters)
+        let target = queryString.isEmpty ? path : path + "?" + queryString
+        let url = endpoints.url(path: path, query: queryString)
+        let method = method.uppercased()
+        let signer = self.signer
+        let now = self.now
+        Log.shared.debug("request", ["method": method, "url": url])
+        return try await http.send {
+            let timestamp = Timestamps.epochMillis(now())
+            var headers = signer.headers(method: method, target: target, timestamp: timestamp)
+            headers.append(("Accept", "application/json"))
+            if body != nil { headers.append(("Content-Type", "application/json")) }
+            headers.append(contentsOf: extraHeaders)
+            return HTTPRequest(method: method, url: url, headers: headers, body: body)
+        }
+    }
+
+    /// Parses the body and raises what NCP reported. An unexpected shape is exit 65.
+    public static func decode(_ response: HTTPResponse, target: String) throws -> JSONValue {
+        let body: JSONValue?
+        if response.body.isEmpty {
+            body = nil
+        } else {
+            body = try? JSONParser.parse(response.body)
+        }
+        if let error = NCPError.from(status: response.status, body: body, rawBody: response.bodyText, target: target) {
+            throw error
+        }
+        guard let body else {
+            let snippet = response.bodyText.prefix(120).replacingOccurrences(of: "\n", with: " ")
+            throw Failure(.dataError, "unexpected response: not JSON: \(snippet)", at: "\(target), HTTP \(response.status)")
+        }
+        return body
+    }
+}

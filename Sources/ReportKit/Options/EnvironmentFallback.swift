@@ -1,0 +1,37 @@
+import Foundation
+
+/// A value and where it came from (`--flag`, `$VARIABLE` or the default), so `-v` can say why
+/// a tool did what it did. swift-argument-parser has no environment fallback; this is ours.
+public struct Sourced<Value: Sendable>: Sendable {
+    public let value: Value
+    public let source: String
+}
+
+public struct EnvironmentFallback: Sendable {
+    public let environment: [String: String]
+
+    public init(_ environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The flag's value if given, else the first set variable, else the default.
+    public func resolve(_ flagValue: String?, flag: String, env names: [String], default fallback: String? = nil) -> Sourced<String>? {
+        if let flagValue { return Sourced(value: flagValue, source: flag) }
+        for name in names {
+            if let value = environment[name], !value.isEmpty { return Sourced(value: value, source: "$\(name)") }
+        }
+        return fallback.map { Sourced(value: $0, source: "default") }
+    }
+
+    /// Like `resolve`, then converted; an unusable value is a usage error naming its source.
+    public func resolve<T: Sendable>(
+        _ flagValue: String?, flag: String, env names: [String], default fallback: T,
+        _ convert: (String) -> T?, expected: String
+    ) throws(Failure) -> Sourced<T> {
+        guard let raw = resolve(flagValue, flag: flag, env: names) else { return Sourced(value: fallback, source: "default") }
+        guard let value = convert(raw.value) else {
+            throw Failure(.usage, "invalid value '\(raw.value)' for \(raw.source): expected \(expected)")
+        }
+        return Sourced(value: value, source: raw.source)
+    }
+}

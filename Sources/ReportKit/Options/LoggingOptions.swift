@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `--log-format`, `-v`, `-q`: the same in every tool.
+public struct LoggingOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: ArgumentHelp("Log lines on stderr: human or json (one object per line).", valueName: "human|json"))
+    public var logFormat: String?
+
+    @Flag(name: .shortAndLong, help: "More detail on stderr (-vv for every request).")
+    public var verbose: Int
+
+    @Flag(name: .shortAndLong, help: "Only errors on stderr.")
+    public var quiet = false
+
+    public init() {}
+
+    /// Applies the settings to the shared log; `REPORT_LOG_FORMAT` fills in `--log-format`.
+    public func apply(tool: String, environment: EnvironmentFallback = EnvironmentFallback()) throws {
+        let format = try environment.resolve(
+            logFormat, flag: "--log-format", env: ["REPORT_LOG_FORMAT"], default: LogFormat.human,
+            { LogFormat(rawValue: $0) }, expected: "human or json")
+        let level: LogLevel = quiet ? .error : verbose >= 2 ? .debug : verbose == 1 ? .info : .warning
+        Log.shared.configure(tool: tool, format: format.value, level: level)
+    }
+}

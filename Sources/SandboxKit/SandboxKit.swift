@@ -1,0 +1,2 @@
+// The NCP stand-in lives here (see cloud-sandbox).
+import ReportKit
