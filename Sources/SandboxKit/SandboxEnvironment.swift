@@ -1,0 +1,30 @@
+import ReportKit
+
+/// The `export` lines cloud-sandbox prints when ready: what points the tools at it.
+public enum SandboxEnvironment {
+    public static func exports(scenario: Scenario, port: Int) -> [String] {
+        var lines = ["export NCLOUD_API_GW=\(quote("http://127.0.0.1:\(port)"))"]
+        if let first = scenario.customers.first {
+            lines.append("export NCLOUD_ACCESS_KEY=\(quote(first.accessKey))")
+            lines.append("export NCLOUD_SECRET_KEY=\(quote(first.secretKey))")
+        }
+        lines.append("export SANDBOX_CUSTOMERS=\(quote(scenario.customers.map(\.id).joined(separator: " ")))")
+        for customer in scenario.customers {
+            let name = variableName(customer.id)
+            lines.append("export SANDBOX_\(name)_ACCESS_KEY=\(quote(customer.accessKey))")
+            lines.append("export SANDBOX_\(name)_SECRET_KEY=\(quote(customer.secretKey))")
+            lines.append("export SANDBOX_\(name)_SITE=\(quote(customer.site.rawValue))")
+        }
+        return lines
+    }
+
+    /// `alpha-1` → `ALPHA_1`
+    public static func variableName(_ id: String) -> String {
+        String(id.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    /// Single-quoted for the shell, any byte sequence safe.
+    public static func quote(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
