@@ -1,0 +1,48 @@
+import Testing
+@testable import ReportKit
+
+struct ErrorMappingTests {
+    @Test(arguments: [
+        (400, #"{"responseError":{"returnCode":"802","returnMessage":"You do not have authority about action : [NAS:View/getNASVolumeInstanceList]."}}"#, ReportKit.ExitStatus.noPermission),
+        (200, #"{"responseError":{"returnCode":"800","returnMessage":"no"}}"#, .noPermission),
+        (400, #"{"responseError":{"returnCode":"1300","returnMessage":"bad"}}"#, .dataError),
+        (500, #"{"responseError":{"returnCode":"1300","returnMessage":"bad"}}"#, .unavailable),
+        (401, #"{"error":{"errorCode":"200","message":"Authentication Failed"}}"#, .noPermission),
+        (401, #"{"error":{"errorCode":210,"message":"Permission Denied"}}"#, .noPermission),
+        (429, #"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#, .tempFail),
+        (429, #"{"error":{"errorCode":"400","message":"Quota Exceeded"}}"#, .tempFail),
+        (503, #"{"error":{"errorCode":"500","message":"Endpoint Error"}}"#, .unavailable),
+        (504, #"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#, .unavailable),
+        (404, #"{"error":{"errorCode":"300","message":"Not Found Exception"}}"#, .noInput),
+        (400, #"{"error":{"errorCode":"100","message":"Bad Request Exception"}}"#, .dataError),
+        (200, #"{"getServerInstanceListResponse":{"returnCode":"1007009","returnMessage":"busy"}}"#, .dataError),
+        (502, "<html>bad gateway</html>", .unavailable),
+        (403, "", .noPermission),
+    ])
+    func mapsBodiesAndStatusesToExitCodes(_ status: Int, _ body: String, _ expected: ReportKit.ExitStatus) throws {
+        let response = HTTPResponse(status: status, body: Array(body.utf8))
+        #expect {
+            _ = try NCPClient.decode(response, target: "GET /x")
+        } throws: { error in
+            (error as? any ToolError)?.exitStatus == expected
+        }
+    }
+
+    @Test func messageUsesTheV2Wording() {
+        let json = try? JSONParser.parse(#"{"responseError":{"returnCode":"802","returnMessage":"You do not have authority."}}"#)
+        let error = NCPError.from(status: 400, body: json, rawBody: "", target: "GET /vnas/v2/getNasVolumeInstanceList")!
+        #expect(error.line == "Error Message: You do not have authority. (GET /vnas/v2/getNasVolumeInstanceList, returnCode 802, HTTP 400)")
+    }
+
+    @Test func successIsNotAnError() throws {
+        let ok = HTTPResponse(status: 200, body: Array(#"{"getRegionListResponse":{"returnCode":"0","regionList":[]}}"#.utf8))
+        #expect(try NCPClient.decode(ok, target: "t")["getRegionListResponse"] != nil)
+        let notJSON = HTTPResponse(status: 200, body: Array("<xml/>".utf8))
+        #expect { _ = try NCPClient.decode(notJSON, target: "t") } throws: { ($0 as? Failure)?.exitStatus == .dataError }
+    }
+
+    @Test func everyExitStatusHasAMeaning() {
+        #expect(ReportKit.ExitStatus.allCases.map(\.rawValue) == [0, 64, 65, 66, 69, 70, 73, 74, 75, 77, 78])
+        #expect(ReportKit.ExitStatus.helpTable.contains("77  permission denied"))
+    }
+}
