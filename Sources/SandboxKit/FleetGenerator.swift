@@ -28,11 +28,13 @@ final class FleetGenerator: Sendable {
     /// How many items a customer has of a resource in a region.
     func count(customer: Int, platform: Platform, resource: String, region: String) -> Int {
         let c = scenario.customers[customer]
-        guard c.platforms.contains(platform.rawValue) else { return 0 }
-        let key = "\(platform.rawValue)/\(resource)"
-        if let count = c.fleet["\(key)@\(region)"] { return count }
-        guard region == Fixtures.regions(platform, c.site).first?.code else { return 0 }
-        if let count = c.fleet[key] { return count }
+        // Billing, CDN and Resource Manager are account-wide: either platform's key names them.
+        let global = ResourceCatalog.named(resource)?.spec(for: platform)?.region == .global
+        guard global || c.platforms.contains(platform.rawValue) else { return 0 }
+        let keys = global ? Platform.allCases.map { "\($0.rawValue)/\(resource)" } : ["\(platform.rawValue)/\(resource)"]
+        if let count = keys.lazy.compactMap({ c.fleet["\($0)@\(region)"] }).first { return count }
+        guard global || region == Fixtures.regions(platform, c.site).first?.code else { return 0 }
+        if let count = keys.lazy.compactMap({ c.fleet[$0] }).first { return count }
         if resource == "resource" {
             return Fixtures.resourceManagerTypes.reduce(0) { sum, entry in
                 sum + Platform.allCases.reduce(0) { $0 + count(customer: customer, platform: $1, resource: entry.resource, region: region) }
