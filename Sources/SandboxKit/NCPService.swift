@@ -155,9 +155,6 @@ public final class NCPSandbox: Sendable {
         let spec = match.spec
         let platform = match.platform
         let site = scenario.customers[customer].site
-        if scenario.customers[customer].deny.contains("\(platform.rawValue)/\(resource.name)") {
-            return NCPSandbox.serviceError(400, "802", "You do not have authority about action : [\(Router.permissionName(spec.path))].")
-        }
         for name in spec.required where param(name) == nil {
             return NCPSandbox.serviceError(400, "1300", "\(name) is required.")
         }
@@ -185,6 +182,12 @@ public final class NCPSandbox: Sendable {
             }
         case .nksPath: region = match.nksRegion ?? request.header("x-ncp-region_code") ?? region
         case .global: break
+        }
+
+        let denyKey = "\(platform.rawValue)/\(resource.name)"
+        let deny = scenario.customers[customer].deny
+        if deny.contains(denyKey) || deny.contains("\(denyKey)@\(region)") {
+            return NCPSandbox.serviceError(400, "802", "You do not have authority about action : [\(Router.permissionName(spec.path))].")
         }
 
         var items: [JSONValue]

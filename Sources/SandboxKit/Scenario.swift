@@ -25,7 +25,7 @@ public struct Scenario: Codable, Sendable {
         public var platforms: [String] = ["vpc", "classic"]
         /// `"vpc/server": 237`, optionally `"vpc/server@SGN": 5` for another region.
         public var fleet: [String: Int] = [:]
-        /// `"vpc/nas-volume"`: answered with responseError 802.
+        /// `"vpc/nas-volume"` (or `"vpc/server@SGN"` for one region): answered with responseError 802.
         public var deny: [String] = []
         public var disabled: Bool = false
 

@@ -3,8 +3,13 @@ import Foundation
 /// The one place where a tool's failure is printed and turned into an exit status.
 public enum ToolMain {
     /// Ignore SIGPIPE so a closed stdout shows up as EPIPE, which producers treat as "done".
+    /// Unblock everything else: a parent (Foundation's Process among them) may have spawned us
+    /// with SIGTERM/SIGINT blocked, which would make us unkillable but by SIGKILL.
     public static func prepareProcess() {
         signal(SIGPIPE, SIG_IGN)
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_UNBLOCK, &all, nil)
     }
 
     /// Prints `TOOL: error: WHAT (WHERE)` once and exits with the error's status.
