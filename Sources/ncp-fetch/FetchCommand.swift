@@ -35,7 +35,7 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Items per page request (default 100).", valueName: "n"))
     var pageSize: Int = 100
 
-    @Option(help: ArgumentHelp("Page requests in flight at once ($NCP_CONCURRENCY, default 4).", valueName: "n"))
+    @Option(help: ArgumentHelp("Page requests in flight at once ($NCP_CONCURRENCY, default 5).", valueName: "n"))
     var concurrency: Int?
 
     @Flag(help: "End a fully successful stream with the completeness trailer (DESIGN.md §4).")
@@ -77,7 +77,7 @@ struct FetchCommand: AsyncParsableCommand {
             parameters.append((key, value))
         }
         let workers = try environment.resolve(
-            concurrency.map(String.init), flag: "--concurrency", env: ["NCP_CONCURRENCY"], default: 4,
+            concurrency.map(String.init), flag: "--concurrency", env: ["NCP_CONCURRENCY"], default: 5,
             { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
         guard (1...1000).contains(pageSize) else { throw Failure(.usage, "--page-size must be 1 to 1000") }
 

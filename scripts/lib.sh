@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# Shared functions for the scripts in this folder. Source it; it defines, it does not run.
+
+REPORT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPORT_ROOT
+
+# Debian packages the toolkit needs to build, test and run.
+REPORT_APT_PACKAGES=(
+  ca-certificates git pkg-config
+  libcurl4-openssl-dev      # CCurl: HTTP for every tool
+  jq bats shellcheck        # scripts, their tests and their lint
+)
+
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { log "error: $*"; exit "${2:-1}"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs whatever is missing of REPORT_APT_PACKAGES (apt-get update first when it must).
+install_packages() {
+  local missing=() package
+  for package in "${REPORT_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "Debian packages: all present"
+    return 0
+  fi
+  log "installing: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+require_swift() {
+  command -v swift >/dev/null 2>&1 || die "swift is not on PATH (Swift 6 toolchain needed; see README)" 78
+}
+
+# Starts cloud-sandbox in the background and loads the environment it prints.
+# Usage: start_sandbox BIN_DIR STATE_DIR [extra cloud-sandbox arguments...]
+start_sandbox() {
+  local bin="$1" state="$2"
+  shift 2
+  mkdir -p "$state"
+  "$bin/cloud-sandbox" --port 0 --record "$state" "$@" >"$state/sandbox.env" 2>"$state/sandbox.log" &
+  SANDBOX_PID=$!
+  local tries=0
+  until grep -q '^# ready' "$state/sandbox.env" 2>/dev/null; do
+    kill -0 "$SANDBOX_PID" 2>/dev/null || die "cloud-sandbox exited: $(cat "$state/sandbox.log")" 69
+    tries=$((tries + 1))
+    [ "$tries" -lt 200 ] || die "cloud-sandbox did not become ready in 20 s" 69
+    sleep 0.1
+  done
+  # shellcheck disable=SC1091
+  . "$state/sandbox.env"
+}
+
+stop_sandbox() {
+  if [ -n "${SANDBOX_PID:-}" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    kill "$SANDBOX_PID" 2>/dev/null || true
+    wait "$SANDBOX_PID" 2>/dev/null || true
+  fi
+  SANDBOX_PID=
+}
