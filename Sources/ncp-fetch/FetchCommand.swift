@@ -94,7 +94,7 @@ struct FetchCommand: AsyncParsableCommand {
             parameters: parameters, pageSize: pageSize, concurrency: workers.value,
             fetchedAt: Timestamps.iso8601(Date(), in: TimeZone(identifier: "Asia/Seoul")!))
         let out = OutputStream.stdout
-        let outcome = try await fetcher.fetch(resource, options: options) { item in try out.writeLine(item) }
+        let outcome = try await fetcher.fetch(resource, options: options) { line in try out.writeLine(line) }
         if let first = outcome.failures.first {
             try out.flush()
             Log.shared.error("\(outcome.failures.count) region(s) failed; no trailer written", [

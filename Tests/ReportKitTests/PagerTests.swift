@@ -17,7 +17,7 @@ struct FakeListAPI: Sendable {
         let slice = ids[start..<min(start + effective, ids.count)]
         var total = reportedTotal ?? ids.count
         if let change, index >= change.after { total = change.total }
-        return Page(items: slice.map { ["id": .string(String($0))] }, totalRows: total)
+        return Page(items: slice.map { RawItem(["id": .string(String($0))]) }, totalRows: total)
     }
 }
 
@@ -25,7 +25,7 @@ struct PagerTests {
     func run(_ api: FakeListAPI, firstPage: Int = 1, pageSize: Int = 10, concurrency: Int = 3) async throws -> [String] {
         var out: [String] = []
         let pager = Pager(firstPage: firstPage, pageSize: pageSize, concurrency: concurrency, idField: "id")
-        try await pager.run(where: "GET /test", fetch: { api.page($0, $1) }, emit: { out.append($0["id"]!.stringValue!) })
+        try await pager.run(where: "GET /test", fetch: { api.page($0, $1) }, emit: { out.append($0.field("id")!) })
         return out
     }
 
@@ -91,7 +91,7 @@ struct PagerTests {
                 var page = FakeListAPI(ids: Array(1...25)).page(pageNo, size)
                 page.totalRows = nil
                 return page
-            }, emit: { result.append($0["id"]!.stringValue!) })
+            }, emit: { result.append($0.field("id")!) })
             return result
         }()
         #expect(out.count == 25)
@@ -99,13 +99,28 @@ struct PagerTests {
 
     @Test func extractsItemsFromTheActionEnvelope() throws {
         let spec = ResourceCatalog.named("server")!.spec(for: .vpc)!
-        let json = try JSONParser.parse(#"{"getServerInstanceListResponse":{"requestId":"x","returnCode":"0","totalRows":1,"serverInstanceList":[{"serverInstanceNo":"1"}]}}"#)
-        let page = try InventoryFetcher.extractPage(json, spec: spec, target: "t")
-        #expect(page.totalRows == 1)
-        #expect(page.items.count == 1)
-        let empty = try JSONParser.parse(#"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":0}}"#)
-        #expect(try InventoryFetcher.extractPage(empty, spec: spec, target: "t").items.isEmpty)
-        let wrong = try JSONParser.parse(#"{"something":[]}"#)
-        #expect(throws: Failure.self) { try InventoryFetcher.extractPage(wrong, spec: spec, target: "t") }
+        func page(_ text: String) throws -> Page {
+            try InventoryFetcher.extractPage(HTTPResponse(status: 200, body: Array(text.utf8)), spec: spec, target: "t")
+        }
+        let one = try page(#"{"getServerInstanceListResponse":{"requestId":"x","returnCode":"0","totalRows":1,"serverInstanceList":[ {"serverInstanceNo" : "1", "n": "a b"} ]}}"#)
+        #expect(one.totalRows == 1)
+        #expect(one.items.map(\.text) == [#"{"serverInstanceNo":"1","n":"a b"}"#])
+        #expect(one.items.first?.field("serverInstanceNo") == "1")
+        #expect(try page(#"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":0}}"#).items.isEmpty)
+        #expect(throws: Failure.self) { try page(#"{"something":[]}"#) }
+        #expect(throws: Failure.self) { try page(#"{"getServerInstanceListResponse":{"totalRows":2,"serverInstanceList":[{"a":1},]}}"#) }
+        #expect { try page(#"{"getServerInstanceListResponse":{"returnCode":"1300","returnMessage":"nope"}}"#) } throws: {
+            ($0 as? NCPError)?.returnMessage == "nope"
+        }
+        #expect { try page(#"{"responseError":{"returnCode":"802","returnMessage":"denied"}}"#) } throws: {
+            ($0 as? NCPError)?.exitStatus == .noPermission
+        }
+    }
+
+    @Test func rawItemFieldsDecodeStringsAndNumbers() {
+        let item = RawItem(bytes: Array(#"{"a":"x\"y","n":-12.5e3,"o":{"a":"inner"},"b":true}"#.utf8))
+        #expect(item.field("a") == "x\"y")
+        #expect(item.field("n") == "-12.5e3")
+        #expect(item.field("o") == nil && item.field("b") == nil && item.field("missing") == nil)
     }
 }

@@ -43,6 +43,9 @@ func fetchAll(
     let outcome = try await fetcher.fetch(
         ResourceCatalog.named(resource)!,
         options: .init(platform: platform, site: site, region: region, customer: customer.id, parameters: parameters,
-                       pageSize: pageSize, fetchedAt: "2026-11-01T00:00:00+09:00")) { item in items.withLock { $0.append(item) } }
+                       pageSize: pageSize, fetchedAt: "2026-11-01T00:00:00+09:00")) { line in
+            let item = try JSONParser.parse(line)
+            items.withLock { $0.append(item) }
+        }
     return (items.withLock { $0 }, outcome)
 }

@@ -107,38 +107,9 @@ public enum JSONParser {
         }
 
         mutating func parseString() throws(JSONParseError) -> JSONString {
-            index += 1
-            let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                    index += 1
-                    return JSONString(escaped: raw)
-                }
-                if byte == UInt8(ascii: "\\") {
-                    guard index + 1 < bytes.count else { break }
-                    switch bytes[index + 1] {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                        UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                        index += 2
-                    case UInt8(ascii: "u"):
-                        guard index + 5 < bytes.count else { throw error("truncated \\u escape") }
-                        for offset in 2...5 where !isHex(bytes[index + offset]) {
-                            index += offset
-                            throw error("invalid \\u escape")
-                        }
-                        index += 6
-                    default:
-                        index += 1
-                        throw error("invalid escape")
-                    }
-                    continue
-                }
-                if byte < 0x20 { throw error("control character in string") }
-                index += 1
-            }
-            throw error("unterminated string")
+            let start = index + 1
+            try skipString()
+            return JSONString(escaped: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self))
         }
 
         func isHex(_ byte: UInt8) -> Bool {
@@ -147,6 +118,12 @@ public enum JSONParser {
 
         mutating func parseNumber() throws(JSONParseError) -> String {
             let start = index
+            try numberEnd()
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        }
+
+        /// Moves past a number, validating RFC 8259 syntax.
+        mutating func numberEnd() throws(JSONParseError) {
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             if bytes[index] == UInt8(ascii: "0") {
@@ -165,7 +142,6 @@ public enum JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }

@@ -45,7 +45,7 @@ public struct InventoryFetcher: Sendable {
     }
 
     public func fetch(
-        _ resource: Resource, options: Options, emit: @escaping (JSONValue) throws -> Void
+        _ resource: Resource, options: Options, emit: @escaping ([UInt8]) throws -> Void
     ) async throws -> Outcome {
         guard let spec = resource.spec(for: options.platform) else {
             let available = resource.platforms.map(\.rawValue).joined(separator: ", ")
@@ -75,7 +75,7 @@ public struct InventoryFetcher: Sendable {
     }
 
     func fetchRegion(
-        _ resource: Resource, _ spec: ResourceSpec, region: String?, options: Options, emit: @escaping (JSONValue) throws -> Void
+        _ resource: Resource, _ spec: ResourceSpec, region: String?, options: Options, emit: @escaping ([UInt8]) throws -> Void
     ) async throws -> Int {
         var base: [(key: String, value: String)] = []
         var path = spec.path
@@ -89,11 +89,23 @@ public struct InventoryFetcher: Sendable {
         default: break
         }
         base.append(contentsOf: options.parameters)
-        let provenance = provenanceFields(resource, region: region, options: options)
-        let decorate: (JSONValue) throws -> Void = { item in
-            guard case .object(var object) = item else { return try emit(item) }
-            object.pairs.append(contentsOf: provenance)
-            try emit(.object(object))
+        // Provenance is the same for every item of this call: render it once and splice it in.
+        var suffix: [UInt8] = []
+        for (key, value) in provenanceFields(resource, region: region, options: options) {
+            suffix.append(UInt8(ascii: ","))
+            JSONString(key).write(to: &suffix)
+            suffix.append(UInt8(ascii: ":"))
+            value.write(to: &suffix)
+        }
+        suffix.append(UInt8(ascii: "}"))
+        let decorate: (RawItem) throws -> Void = { item in
+            let bytes = item.bytes
+            guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return try emit(bytes) }
+            var line = [UInt8]()
+            line.reserveCapacity(bytes.count + suffix.count)
+            line.append(contentsOf: bytes[..<(bytes.count - 1)])
+            line.append(contentsOf: bytes.count == 2 ? suffix[1...] : suffix[...])
+            try emit(line)
         }
         let variants: [[(key: String, value: String)]] =
             spec.fanOut.map { fan in fan.values.map { [(fan.parameter, $0)] } } ?? [[]]
@@ -110,8 +122,8 @@ public struct InventoryFetcher: Sendable {
                     query.append(("pageNo", String(pageNo)))
                     query.append(("pageSize", String(pageSize)))
                 }
-                let json = try await client.call(method: spec.method, path: path, query: query, body: body, headers: headers)
-                return try InventoryFetcher.extractPage(json, spec: spec, target: target)
+                let response = try await client.send(method: spec.method, path: path, query: query, body: body, headers: headers)
+                return try InventoryFetcher.extractPage(response, spec: spec, target: target)
             }
             let pager = Pager(
                 firstPage: spec.paging.assumedBase, pageSize: options.pageSize, concurrency: options.concurrency,
@@ -153,31 +165,58 @@ public struct InventoryFetcher: Sendable {
         return "/vnks/\(upper.lowercased())-v2" + path.dropFirst("/vnks/v2".count)
     }
 
-    /// Finds the item list in a response (reference §C.0 envelope, or a bare object).
-    public static func extractPage(_ json: JSONValue, spec: ResourceSpec, target: String) throws -> Page {
-        let container: JSONValue
-        switch spec.envelope {
-        case .bare:
-            container = json
-        case .action:
-            if let inner = json[spec.responseKey] {
-                container = inner
-            } else if let object = json.objectValue, object.pairs.count == 1, object.pairs[0].key.hasSuffix("Response") {
-                container = object.pairs[0].value
-            } else {
-                throw Failure(.dataError, "unexpected response shape: no \(spec.responseKey) object", at: target)
+    /// Finds the item list in a response (reference §C.0 envelope, or a bare object) and cuts it
+    /// into compact items without building a tree; NCP errors are raised first.
+    public static func extractPage(_ response: HTTPResponse, spec: ResourceSpec, target: String) throws -> Page {
+        try NCPClient.check(response, target: target)
+        return try response.body.withUnsafeBufferPointer { buffer throws -> Page in
+            let scanner = JSONScanner(buffer)
+            func shape(_ reason: String) -> Failure { Failure(.dataError, "unexpected response shape: \(reason)", at: target) }
+            var container = 0..<buffer.count
+            do {
+                if spec.envelope == .action {
+                    var found: Range<Int>?
+                    var members = 0
+                    var onlyResponse: Range<Int>?
+                    try scanner.forEachMember(of: container) { key, value in
+                        members += 1
+                        if JSONScanner.equals(key, spec.responseKey) { found = value; return false }
+                        if key.count > 8, key.suffix(8).elementsEqual("Response".utf8) { onlyResponse = value }
+                        return true
+                    }
+                    guard let range = found ?? (members == 1 ? onlyResponse : nil) else { throw shape("no \(spec.responseKey) object") }
+                    container = range
+                }
+                var totalRows: Int?
+                var list: Range<Int>?
+                try scanner.forEachMember(of: container) { key, value in
+                    if JSONScanner.equals(key, "totalRows") {
+                        var text = String(decoding: UnsafeBufferPointer(rebasing: buffer[value]), as: UTF8.self)
+                        if text.hasPrefix("\"") { text = String(text.dropFirst().dropLast()) }
+                        totalRows = Int(text)
+                    } else if JSONScanner.equals(key, spec.listKey) {
+                        list = value
+                    }
+                    return true
+                }
+                guard let list else {
+                    if (totalRows ?? 0) == 0 { return Page(items: [], totalRows: totalRows) }
+                    throw shape("no \(spec.listKey) list")
+                }
+                if buffer[list.lowerBound] == UInt8(ascii: "n") { return Page(items: [], totalRows: totalRows) }
+                guard buffer[list.lowerBound] == UInt8(ascii: "[") else { throw shape("\(spec.listKey) is not a list") }
+                var items: [RawItem] = []
+                try scanner.forEachElement(of: list) { element in
+                    var bytes = [UInt8]()
+                    bytes.reserveCapacity(element.count)
+                    scanner.appendCompact(element, to: &bytes)
+                    items.append(RawItem(bytes: bytes))
+                }
+                return Page(items: items, totalRows: totalRows)
+            } catch let error as JSONParseError {
+                throw Failure(.dataError, "unexpected response: not JSON: \(error)", at: target)
             }
         }
-        let totalRows = container["totalRows"]?.intValue
-        guard let list = container[spec.listKey] else {
-            if (totalRows ?? 0) == 0, container.objectValue != nil { return Page(items: [], totalRows: totalRows) }
-            throw Failure(.dataError, "unexpected response shape: no \(spec.listKey) list", at: target)
-        }
-        if case .null = list { return Page(items: [], totalRows: totalRows) }
-        guard let items = list.arrayValue else {
-            throw Failure(.dataError, "unexpected response shape: \(spec.listKey) is not a list", at: target)
-        }
-        return Page(items: items, totalRows: totalRows)
     }
 
     public static func describe(_ error: any Error) -> String {

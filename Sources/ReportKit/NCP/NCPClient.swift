@@ -53,6 +53,37 @@ public struct NCPClient: Sendable {
         }
     }
 
+    /// Raises what NCP reported without parsing a successful body into a tree: only its
+    /// top-level keys (and an action envelope's returnCode) are looked at.
+    public static func check(_ response: HTTPResponse, target: String) throws {
+        guard (200..<300).contains(response.status), !response.body.isEmpty else {
+            _ = try decode(response, target: target)
+            return
+        }
+        let suspicious: Bool = response.body.withUnsafeBufferPointer { buffer in
+            let scanner = JSONScanner(buffer)
+            var flagged = false
+            do {
+                try scanner.forEachMember(of: 0..<buffer.count) { key, value in
+                    if JSONScanner.equals(key, "responseError") || JSONScanner.equals(key, "error") { flagged = true; return false }
+                    if key.count > 8, key.suffix(8).elementsEqual("Response".utf8), buffer[value.lowerBound] == UInt8(ascii: "{") {
+                        try scanner.forEachMember(of: value) { inner, code in
+                            guard JSONScanner.equals(inner, "returnCode") else { return true }
+                            let text = UnsafeBufferPointer(rebasing: buffer[code])
+                            flagged = !(text.elementsEqual("\"0\"".utf8) || text.elementsEqual("0".utf8))
+                            return false
+                        }
+                    }
+                    return !flagged
+                }
+            } catch {
+                flagged = true  // not an object: let the full decoder say what it is
+            }
+            return flagged
+        }
+        if suspicious { _ = try decode(response, target: target) }
+    }
+
     /// Parses the body and raises what NCP reported. An unexpected shape is exit 65.
     public static func decode(_ response: HTTPResponse, target: String) throws -> JSONValue {
         let body: JSONValue?

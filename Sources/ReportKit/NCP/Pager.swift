@@ -1,9 +1,9 @@
 /// One page of a list call.
 public struct Page: Sendable {
-    public var items: [JSONValue]
+    public var items: [RawItem]
     public var totalRows: Int?
 
-    public init(items: [JSONValue], totalRows: Int?) {
+    public init(items: [RawItem], totalRows: Int?) {
         self.items = items
         self.totalRows = totalRows
     }
@@ -30,7 +30,7 @@ public struct Pager: Sendable {
 
     /// Emits each distinct item once, pages in order. Returns the number emitted.
     @discardableResult
-    public func run(where target: String, fetch: @escaping Fetch, emit: (JSONValue) throws -> Void) async throws -> Int {
+    public func run(where target: String, fetch: @escaping Fetch, emit: (RawItem) throws -> Void) async throws -> Int {
         var seen = Set<String>()
         var emitted = 0
         func take(_ page: Page) throws -> Int {
@@ -98,9 +98,9 @@ public struct Pager: Sendable {
         }
     }
 
-    func key(of item: JSONValue) -> String {
-        if let idField, let id = item[idField]?.scalarText, !id.isEmpty { return id }
-        return item.compactString
+    func key(of item: RawItem) -> String {
+        if let idField, let id = item.field(idField), !id.isEmpty { return id }
+        return item.text
     }
 
     /// A sliding window of at most `concurrency` fetches; results are consumed in page order.

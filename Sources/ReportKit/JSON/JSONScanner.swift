@@ -1,0 +1,185 @@
+/// A validating, allocation-free walk over JSON bytes: finds where values start and end, so a
+/// large list can be passed on item by item without building a tree (the fast path of
+/// `ncp-fetch`). Grammar and error messages are those of `JSONParser`.
+public struct JSONScanner {
+    public let bytes: UnsafeBufferPointer<UInt8>
+
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Index just past the value starting at `start` (after leading whitespace).
+    public func skipValue(from start: Int) throws(JSONParseError) -> Int {
+        var cursor = JSONParser.Cursor(bytes: bytes, index: start)
+        cursor.skipWhitespace()
+        try cursor.skipValue(depth: 0)
+        return cursor.index
+    }
+
+    public func firstNonWhitespace(from start: Int) -> Int {
+        var cursor = JSONParser.Cursor(bytes: bytes, index: start)
+        cursor.skipWhitespace()
+        return cursor.index
+    }
+
+    /// Calls `body` with each key (raw, escapes kept) and its value's byte range, for the object
+    /// at `range`. Returns false from `body` to stop early.
+    public func forEachMember(
+        of range: Range<Int>, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Bool
+    ) throws {
+        var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
+        cursor.skipWhitespace()
+        guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "{") else {
+            throw cursor.error("expected an object")
+        }
+        cursor.index += 1
+        cursor.skipWhitespace()
+        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "}") { return }
+        while true {
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "\"") else {
+                throw cursor.error("expected a string key")
+            }
+            let keyStart = cursor.index + 1
+            try cursor.skipString()
+            let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<(cursor.index - 1)])
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: ":") else { throw cursor.error("expected ':'") }
+            cursor.index += 1
+            cursor.skipWhitespace()
+            let valueStart = cursor.index
+            try cursor.skipValue(depth: 1)
+            if try !body(key, valueStart..<cursor.index) { return }
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
+            if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
+            if bytes[cursor.index] == UInt8(ascii: "}") { return }
+            throw cursor.error("expected ',' or '}'")
+        }
+    }
+
+    /// Calls `body` with the byte range of each element of the array at `range`.
+    public func forEachElement(of range: Range<Int>, _ body: (Range<Int>) throws -> Void) throws {
+        var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
+        cursor.skipWhitespace()
+        guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "[") else {
+            throw cursor.error("expected an array")
+        }
+        cursor.index += 1
+        cursor.skipWhitespace()
+        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "]") { return }
+        while true {
+            cursor.skipWhitespace()
+            let start = cursor.index
+            try cursor.skipValue(depth: 1)
+            try body(start..<cursor.index)
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound else { throw cursor.error("unterminated array") }
+            if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
+            if bytes[cursor.index] == UInt8(ascii: "]") { return }
+            throw cursor.error("expected ',' or ']'")
+        }
+    }
+
+    /// Appends the value at `range` without insignificant whitespace (strings untouched).
+    public func appendCompact(_ range: Range<Int>, to out: inout [UInt8]) {
+        var inString = false
+        var escaped = false
+        var runStart = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+            }
+            index += 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<range.upperBound]))
+    }
+
+    public static func equals(_ key: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { $0.elementsEqual(key) }
+    }
+}
+
+extension JSONParser.Cursor {
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth)") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                try skipString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unterminated object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                throw error("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unterminated array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                throw error("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try numberEnd()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        }
+    }
+
+    /// Skips a string (cursor on its opening quote), validating escapes.
+    mutating func skipString() throws(JSONParseError) {
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { index += 1; return }
+            if byte == UInt8(ascii: "\\") {
+                guard index + 1 < bytes.count else { break }
+                switch bytes[index + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 2
+                case UInt8(ascii: "u"):
+                    guard index + 5 < bytes.count else { throw error("truncated \\u escape") }
+                    for offset in 2...5 where !isHex(bytes[index + offset]) {
+                        index += offset
+                        throw error("invalid \\u escape")
+                    }
+                    index += 6
+                default:
+                    index += 1
+                    throw error("invalid escape")
+                }
+                continue
+            }
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        throw error("unterminated string")
+    }
+}
