@@ -36,13 +36,7 @@ struct CallCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        ToolMain.prepareProcess()
-        do {
-            try logging.apply(tool: "ncp-fetch")
-            try await execute()
-        } catch {
-            ToolMain.exit(with: error, tool: "ncp-fetch")
-        }
+        await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
     }
 
     func execute() async throws {
@@ -51,9 +45,7 @@ struct CallCommand: AsyncParsableCommand {
         let payload = try body.map { try KeyValueArguments.readBody($0) }
         let environment = EnvironmentFallback()
         let resolved = try target.resolve(environment)
-        let client = try NCPClient(
-            http: http.client(environment: environment), credentials: NCPCredentials.resolve(),
-            endpoints: Endpoints(site: resolved.site, gatewayOverride: environment.environment["NCLOUD_API_GW"]))
+        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
         let response = try await client.send(method: method, path: path, query: query, body: payload)
         _ = try NCPClient.decode(response, target: "\(method.uppercased()) \(path)")
         var bytes = response.body

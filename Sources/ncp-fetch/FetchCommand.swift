@@ -42,13 +42,7 @@ struct FetchCommand: AsyncParsableCommand {
     var trailer = false
 
     func run() async throws {
-        ToolMain.prepareProcess()
-        do {
-            try logging.apply(tool: "ncp-fetch")
-            try await execute()
-        } catch {
-            ToolMain.exit(with: error, tool: "ncp-fetch")
-        }
+        await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
     }
 
     func execute() async throws {
@@ -81,9 +75,7 @@ struct FetchCommand: AsyncParsableCommand {
             { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
         guard (1...1000).contains(pageSize) else { throw Failure(.usage, "--page-size must be 1 to 1000") }
 
-        let client = try NCPClient(
-            http: http.client(environment: environment), credentials: NCPCredentials.resolve(),
-            endpoints: Endpoints(site: resolved.site, gatewayOverride: environment.environment["NCLOUD_API_GW"]))
+        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
         Log.shared.info("fetching", [
             "resource": name, "platform": resolved.platform.rawValue, "region": resolved.region ?? "all",
             "site": resolved.site.rawValue, "keys": client.credentials.source,

@@ -12,6 +12,18 @@ public enum ToolMain {
         pthread_sigmask(SIG_UNBLOCK, &all, nil)
     }
 
+    /// A command's whole life: process set-up, logging options, the work, and the one place
+    /// where a failure is printed.
+    public static func run(tool: String, logging: LoggingOptions, _ body: () async throws -> Void) async {
+        prepareProcess()
+        do {
+            try logging.apply(tool: tool)
+            try await body()
+        } catch {
+            exit(with: error, tool: tool)
+        }
+    }
+
     /// Prints `TOOL: error: WHAT (WHERE)` once and exits with the error's status.
     public static func exit(with error: any Error, tool: String) -> Never {
         try? OutputStream.stdout.flush()

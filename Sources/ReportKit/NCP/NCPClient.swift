@@ -18,6 +18,14 @@ public struct NCPClient: Sendable {
         self.signer = NCPSigner(accessKey: credentials.accessKey, secretKey: credentials.secretKey)
     }
 
+    /// The client the tools use: keys from the environment (or ~/.ncloud/configure), hosts of
+    /// the site unless `NCLOUD_API_GW` redirects them.
+    public init(http: HTTPClient, site: Site, environment: EnvironmentFallback) throws {
+        self.init(
+            http: http, credentials: try NCPCredentials.resolve(environment: environment.environment),
+            endpoints: Endpoints(site: site, gatewayOverride: environment.environment["NCLOUD_API_GW"]))
+    }
+
     /// One call. `query` is sent in order; `responseFormatType=json` is added for action APIs.
     /// A JSON `body` is sent with `Content-Type: application/json` (and is not signed).
     public func call(
