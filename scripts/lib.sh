@@ -34,6 +34,9 @@ install_packages() {
 }
 
 require_swift() {
+  if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    PATH="$PATH:/opt/swift/usr/bin"
+  fi
   command -v swift >/dev/null 2>&1 || die "swift is not on PATH (Swift 6 toolchain needed; see README)" 78
 }
 

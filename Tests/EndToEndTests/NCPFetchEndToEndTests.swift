@@ -154,6 +154,12 @@ struct NCPFetchEndToEndTests {
         #expect(call.status == 0)
         let zones = try JSONParser.parse(call.stdout)
         #expect(zones["getZoneListResponse"]?["zoneList"]?.arrayValue?.count == 2)
+
+        let posted = try ToolRunner.run("ncp-fetch", ["call", "POST", "/api/v1/resources", "--body", "-"], environment: env, stdin: "{}")
+        #expect(posted.status == 0, "\(posted.stderr)")
+        #expect(try JSONParser.parse(posted.stdout)["items"]?.arrayValue?.isEmpty == false)
+        let bad = try ToolRunner.run("ncp-fetch", ["call", "GET", "vserver/v2/getZoneList"], environment: env)
+        #expect(bad.status == 64)
     }
 
     @Test func aReaderThatGoesAwayIsAQuietSuccess() throws {
