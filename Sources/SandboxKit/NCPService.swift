@@ -82,13 +82,16 @@ public final class NCPSandbox: Sendable {
         guard let accessKey = request.header("x-ncp-iam-access-key"), let timestamp = request.header("x-ncp-apigw-timestamp"),
             let signature = request.header("x-ncp-apigw-signature-v2") ?? request.header("x-ncp-apigw-signature-v1")
         else { return fail("Missing authentication headers.") }
-        guard let millis = Double(timestamp), abs(now().timeIntervalSince1970 * 1000 - millis) < 300_000 else {
+        guard timestamp.count == 13, timestamp.allSatisfy(\.isNumber), let millis = Double(timestamp),
+            abs(now().timeIntervalSince1970 * 1000 - millis) < 300_000
+        else {
             return fail("Timestamp is outside the 5-minute window.")
         }
         guard let index = scenario.customers.firstIndex(where: { $0.accessKey == accessKey }) else {
             return fail("Invalid access key.")
         }
         let customer = scenario.customers[index]
+        guard !customer.disabled else { return fail("The access key is disabled.") }
         let target = request.rawQuery.map { "\(request.path)?\($0)" } ?? request.path
         let signer = NCPSigner(accessKey: customer.accessKey, secretKey: customer.secretKey)
         guard signer.verify(signature, method: request.method, target: target, timestamp: timestamp) else {
@@ -148,6 +151,14 @@ public final class NCPSandbox: Sendable {
         if let fault = fault(request, customer: customer) { return fault }
         let params = parameters(request)
         func param(_ name: String) -> String? { params.last { $0.key == name }?.value }
+        // Action APIs answer XML unless asked for JSON (reference §C.0).
+        if NCPService.forPath(request.path).wantsResponseFormatParameter, param("responseFormatType")?.lowercased() != "json" {
+            let action = request.path.split(separator: "/").last.map(String.init) ?? "response"
+            return SandboxResponse(
+                status: 200, headers: [("Content-Type", "application/xml;charset=UTF-8")],
+                body: Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><\(action)Response><returnCode>0</returnCode></\(action)Response>".utf8))
+        }
+        if let answer = monitoring(request, customer: customer, params: params) { return answer }
         guard let match = Router.match(path: request.path) else {
             return NCPSandbox.gatewayError(404, "300", "Not Found Exception")
         }
@@ -221,15 +232,20 @@ public final class NCPSandbox: Sendable {
         let total = items.count
         var pageItems = items
         if let family = spec.paging.family {
-            let pageNo = param("pageNo").flatMap(Int.init)
-            let pageSize = param("pageSize").flatMap(Int.init)
-            if param("pageNo") != nil, pageSize == nil {
+            let pageNo = param("pageNo").map { Int($0) }
+            let pageSize = param("pageSize").map { Int($0) }
+            if pageNo != nil, pageSize == nil {
                 return NCPSandbox.serviceError(400, "1300", "pageSize is required when pageNo is given.")
             }
-            let size = min(max(pageSize ?? scenario.maxPageSize, 1), scenario.maxPageSize)
+            if case .some(.none) = pageNo { return NCPSandbox.serviceError(400, "1300", "pageNo must be a number.") }
+            if case .some(.none) = pageSize { return NCPSandbox.serviceError(400, "1300", "pageSize must be a number.") }
+            if let number = pageNo ?? nil, number < 0 { return NCPSandbox.serviceError(400, "1300", "pageNo must be 0 or more.") }
+            if let size = pageSize ?? nil, size < 1 { return NCPSandbox.serviceError(400, "1300", "pageSize must be 1 or more.") }
+            let size = min((pageSize ?? nil) ?? scenario.maxPageSize, scenario.maxPageSize)
             let base = scenario.base(for: family)
-            let page = max((pageNo ?? base) - base, 0)
-            let start = min(page * size, total)
+            // Below the base reads as the first page; far beyond the end is simply empty.
+            let page = max(((pageNo ?? nil) ?? base) - base, 0)
+            let start = page >= (total + size - 1) / size ? total : page * size
             pageItems = Array(items[start..<min(start + size, total)])
         }
 

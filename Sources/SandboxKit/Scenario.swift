@@ -15,6 +15,10 @@ public struct Scenario: Codable, Sendable {
     public var retryAfter: Double? = nil
     public var rate429: Double = 0
     public var rate5xx: Double = 0
+    /// Cloud Insight product keys by product name (`Server(VPC)`…); the documented ones otherwise.
+    public var cloudInsightKeys: [String: String] = [:]
+    /// Instance numbers whose Cloud Insight queries fail (HTTP 500), to test partial failure.
+    public var failMetricsFor: [String] = []
     public var customers: [Customer] = []
 
     public struct Customer: Codable, Sendable {
@@ -63,7 +67,7 @@ public struct Scenario: Codable, Sendable {
     public init(customers: [Customer] = []) { self.customers = customers }
 
     enum CodingKeys: String, CodingKey {
-        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, customers
+        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, customers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +80,8 @@ public struct Scenario: Codable, Sendable {
         retryAfter = try c.decodeIfPresent(Double.self, forKey: .retryAfter)
         rate429 = try c.decodeIfPresent(Double.self, forKey: .rate429) ?? 0
         rate5xx = try c.decodeIfPresent(Double.self, forKey: .rate5xx) ?? 0
+        cloudInsightKeys = try c.decodeIfPresent([String: String].self, forKey: .cloudInsightKeys) ?? [:]
+        failMetricsFor = try c.decodeIfPresent([String].self, forKey: .failMetricsFor) ?? []
         customers = try c.decode([Customer].self, forKey: .customers)
     }
 

@@ -41,6 +41,9 @@ struct CallCommand: AsyncParsableCommand {
 
     func execute() async throws {
         guard path.hasPrefix("/") else { throw Failure(.usage, "PATH must start with / and include the service prefix", at: path) }
+        if body != nil, ["GET", "HEAD"].contains(method.uppercased()) {
+            throw Failure(.usage, "--body needs a method that carries one (POST, PUT, …), not \(method.uppercased())")
+        }
         let query = try KeyValueArguments.parse(parameters)
         let payload = try body.map { try KeyValueArguments.readBody($0) }
         let environment = EnvironmentFallback()

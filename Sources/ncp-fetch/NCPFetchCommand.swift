@@ -25,7 +25,7 @@ struct NCPFetchCommand: AsyncParsableCommand {
             \(ExitStatus.helpTable)
             """,
         version: ToolVersion.current,
-        subcommands: [FetchCommand.self, CallCommand.self],
+        subcommands: [FetchCommand.self, MetricsCommand.self, NASUsageCommand.self, PeriodCommand.self, CallCommand.self],
         defaultSubcommand: FetchCommand.self
     )
 }

@@ -124,3 +124,59 @@ struct PagerTests {
         #expect(item.field("o") == nil && item.field("b") == nil && item.field("missing") == nil)
     }
 }
+
+/// Regressions found in review: streams that could end "complete" while cut short, and crashes.
+struct PagerReviewTests {
+    let spec = ResourceCatalog.named("server")!.spec(for: .vpc)!
+
+    func page(_ text: String) throws -> Page {
+        try InventoryFetcher.extractPage(HTTPResponse(status: 200, body: Array(text.utf8)), spec: spec, target: "t")
+    }
+
+    @Test(arguments: [
+        #"{"getServerInstanceListResponse":{"returnCode":"0","serverInstanceLists":[{"a":1}]}}"#,  // renamed list, no total
+        #"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":null,"serverInstanceList":[]}}"#,
+        #"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":"12 ","serverInstanceList":[]}}"#,
+        #"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":0,"serverInstanceList":[]}} trailing"#,
+        "{\"getServerInstanceListResponse\":{\"returnCode\":\"0\",\"totalRows\":1,\"serverInstanceList\":[{\"n\":\"a\u{FF}\"}]}}",
+        #"{"getServerInstanceListResponse":{"returnCode":"802","returnMessage":"denied"},"x":1}"#,
+        #"{"error":"gateway said no"}"#,
+    ])
+    func malformedOrFailedPagesAreErrorsNotEmptyLists(_ body: String) {
+        var bytes = Array(body.utf8)
+        if let index = bytes.firstIndex(of: 0xC3), bytes[index + 1] == 0xBF { bytes.replaceSubrange(index...(index + 1), with: [0xFF]) }
+        #expect(throws: (any Error).self) {
+            _ = try InventoryFetcher.extractPage(HTTPResponse(status: 200, body: bytes), spec: spec, target: "t")
+        }
+    }
+
+    @Test func withoutATotalAShortPageIsNotTheEnd() async throws {
+        var out: [String] = []
+        let pager = Pager(firstPage: 1, pageSize: 1000, idField: "id")
+        try await pager.run(where: "t", fetch: { pageNo, size in
+            var page = FakeListAPI(ids: Array(1...250), cap: 100).page(pageNo, size)
+            page.totalRows = nil
+            return page
+        }, emit: { out.append($0.field("id")!) })
+        #expect(out.count == 250)
+    }
+
+    @Test func anImplausibleTotalIsAnErrorNotACrash() async {
+        var broken = FakeListAPI(ids: [1, 2])
+        broken.reportedTotal = Int.max
+        let api = broken
+        await #expect {
+            let pager = Pager(firstPage: 1, pageSize: 2, idField: "id")
+            try await pager.run(where: "t", fetch: { api.page($0, $1) }, emit: { _ in })
+        } throws: { ($0 as? Failure)?.exitStatus == .dataError }
+    }
+
+    @Test func timeoutsMustBeFinite() throws {
+        for bad in ["inf", "0", "1e300", "-1"] {
+            #expect(throws: Failure.self) {
+                _ = try HTTPOptions.parse(["--timeout=\(bad)"]).client(environment: EnvironmentFallback([:]))
+            }
+        }
+        #expect(try HTTPOptions.parse(["--timeout", "2.5"]).client(environment: EnvironmentFallback([:])).timeouts.total == 2.5)
+    }
+}

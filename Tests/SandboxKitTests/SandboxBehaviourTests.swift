@@ -59,7 +59,7 @@ struct SandboxBehaviourTests {
         let statuses: () -> [Int] = {
             let sandbox = NCPSandbox(scenario: scenario)
             return (1...30).map { page in
-                sandbox.handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", "pageNo=\(page)&pageSize=1")).status
+                sandbox.handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", "pageNo=\(page)&pageSize=1&responseFormatType=json")).status
             }
         }
         let a = statuses(), b = statuses()
@@ -80,9 +80,9 @@ struct SandboxBehaviourTests {
         let rejected = sandbox.handle(tampered)
         #expect(rejected.status == 401)
         #expect(try JSONParser.parse(rejected.body)["error"]?["errorCode"]?.stringValue == "200")
-        let stale = signed(scenario, "GET", "/vserver/v2/getRegionList", nil, at: Date().addingTimeInterval(-301))
+        let stale = signed(scenario, "GET", "/vserver/v2/getRegionList", "responseFormatType=json", at: Date().addingTimeInterval(-301))
         #expect(sandbox.handle(stale).status == 401)
-        let fresh = signed(scenario, "GET", "/vserver/v2/getRegionList", nil, at: Date().addingTimeInterval(-290))
+        let fresh = signed(scenario, "GET", "/vserver/v2/getRegionList", "responseFormatType=json", at: Date().addingTimeInterval(-290))
         #expect(sandbox.handle(fresh).status == 200)
     }
 
@@ -98,7 +98,7 @@ struct SandboxBehaviourTests {
 
     @Test func pageNoWithoutPageSizeIsRejected() throws {
         let scenario = Scenario.single()
-        let response = NCPSandbox(scenario: scenario).handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", "pageNo=1"))
+        let response = NCPSandbox(scenario: scenario).handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", "pageNo=1&responseFormatType=json"))
         #expect(response.status == 400)
         #expect(try JSONParser.parse(response.body)["responseError"] != nil)
     }
@@ -134,4 +134,33 @@ func signed(_ scenario: Scenario, _ method: String, _ path: String, _ query: Str
     let target = query.map { "\(path)?\($0)" } ?? path
     return SandboxRequest(method: method, path: path, rawQuery: query,
                           headers: signer.headers(method: method, target: target, timestamp: timestamp))
+}
+
+/// Regressions found in review.
+struct SandboxReviewTests {
+    @Test func oddPagingParametersAreRejectedOrEmptyNeverACrash() throws {
+        let scenario = Scenario.single(fleet: ["vpc/server": 5])
+        let sandbox = NCPSandbox(scenario: scenario)
+        func status(_ query: String) -> Int {
+            sandbox.handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", query + "&responseFormatType=json")).status
+        }
+        #expect(status("pageNo=-3&pageSize=2") == 400)
+        #expect(status("pageNo=1&pageSize=0") == 400)
+        #expect(status("pageNo=x&pageSize=2") == 400)
+        #expect(status("pageNo=9223372036854775807&pageSize=100") == 200)
+        let far = sandbox.handle(signed(scenario, "GET", "/vserver/v2/getServerInstanceList", "pageNo=9223372036854775807&pageSize=100&responseFormatType=json"))
+        #expect(try JSONParser.parse(far.body)["getServerInstanceListResponse"]?["serverInstanceList"]?.arrayValue?.isEmpty == true)
+    }
+
+    @Test func disabledCustomersAreRefused() {
+        var scenario = Scenario.single()
+        scenario.customers[0].disabled = true
+        #expect(NCPSandbox(scenario: scenario).handle(signed(scenario, "GET", "/vserver/v2/getRegionList", "responseFormatType=json")).status == 401)
+    }
+
+    @Test func actionAPIsAnswerXMLUnlessAskedForJSON() {
+        let scenario = Scenario.single()
+        let response = NCPSandbox(scenario: scenario).handle(signed(scenario, "GET", "/vserver/v2/getRegionList", nil))
+        #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("<?xml"))
+    }
 }

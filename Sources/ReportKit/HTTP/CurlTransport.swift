@@ -44,6 +44,8 @@ private final class Job: @unchecked Sendable {
     var bodyCopy: UnsafeMutablePointer<UInt8>?
     var responseBody: [UInt8] = []
     var responseHeaders: [(name: String, value: String)] = []
+    /// Set by the cancelling task, read by the engine thread.
+    let cancelRequested = Locked(false)
 
     init(request: HTTPRequest, timeouts: HTTPTimeouts) {
         self.request = request
@@ -66,7 +68,7 @@ private final class Engine: @unchecked Sendable {
     // `cancelled` are behind locks; `caInfo` is behind its own lock.
     let caInfo: Locked<String?>
     private let pending = Locked<[Job]>([])
-    private let cancelled = Locked<[ObjectIdentifier]>([])
+    private let cancelled = Locked<[Job]>([])
     private let multi: UnsafeMutableRawPointer
     private var active: [UnsafeMutableRawPointer: Job] = [:]
 
@@ -86,7 +88,8 @@ private final class Engine: @unchecked Sendable {
     }
 
     func cancel(_ job: Job) {
-        cancelled.withLock { $0.append(ObjectIdentifier(job)) }
+        job.cancelRequested.withLock { $0 = true }
+        cancelled.withLock { $0.append(job) }
         curl_multi_wakeup(multi)
     }
 
@@ -96,8 +99,9 @@ private final class Engine: @unchecked Sendable {
             for job in pending.withLock({ jobs -> [Job] in defer { jobs.removeAll() }; return jobs }) {
                 start(job, multiHandle)
             }
-            for id in cancelled.withLock({ ids -> [ObjectIdentifier] in defer { ids.removeAll() }; return ids }) {
-                if let (easy, job) = active.first(where: { ObjectIdentifier($0.value) == id }) {
+            // Identity, not address: a finished job's memory may already hold a new one.
+            for job in cancelled.withLock({ jobs -> [Job] in defer { jobs.removeAll() }; return jobs }) {
+                if let easy = active.first(where: { $0.value === job })?.key {
                     close(easy, multiHandle)
                     job.finish(.failure(CancellationError()))
                 }
@@ -124,6 +128,10 @@ private final class Engine: @unchecked Sendable {
     }
 
     private func start(_ job: Job, _ multiHandle: UnsafeMutableRawPointer) {
+        if job.cancelRequested.withLock({ $0 }) {
+            job.finish(.failure(CancellationError()))
+            return
+        }
         guard let easy = curl_easy_init() else {
             job.finish(.failure(TransportError(kind: .other, code: -1, message: "curl_easy_init failed")))
             return
@@ -136,8 +144,8 @@ private final class Engine: @unchecked Sendable {
         _ = ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let ca = caInfo.withLock({ $0 }), !ca.isEmpty { _ = ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, ca) }
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(job.timeouts.connect * 1000))
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(job.timeouts.total * 1000))
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Engine.millis(job.timeouts.connect))
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Engine.millis(job.timeouts.total))
         _ = ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         _ = ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, "msp-ncp-report/\(ToolVersion.current)")
         if let host = URLComponents(string: request.url)?.host, URLPolicy.isLoopbackOrIMDS(host) {
@@ -149,7 +157,9 @@ private final class Engine: @unchecked Sendable {
         case "HEAD": _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
         default: _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method.uppercased())
         }
-        if let body = request.body, request.method.uppercased() != "GET" {
+        if !["GET", "HEAD"].contains(request.method.uppercased()) {
+            // Always a body (possibly empty) so that curl sends Content-Length.
+            let body = request.body ?? []
             let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(body.count, 1))
             copy.initialize(from: body, count: body.count)
             job.bodyCopy = copy
@@ -199,6 +209,12 @@ private final class Engine: @unchecked Sendable {
         curl_multi_add_handle(multiHandle, easy)
     }
 
+    /// Seconds to curl's milliseconds: at least 1 (0 would mean "no timeout"), finite.
+    static func millis(_ seconds: Double) -> Int {
+        guard seconds.isFinite else { return 86_400_000 }
+        return Int(min(max(seconds * 1000, 1), 86_400_000))
+    }
+
     private func complete(_ job: Job, _ easy: UnsafeMutableRawPointer, _ code: CURLcode) -> Result<HTTPResponse, any Error> {
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
@@ -206,7 +222,8 @@ private final class Engine: @unchecked Sendable {
             switch code {
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .connect
-            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: kind = .tls
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM: kind = .tls
+            case CURLE_SSL_CACERT_BADFILE, CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT: kind = .config
             default: kind = .other
             }
             return .failure(TransportError(kind: kind, code: Int(code.rawValue), message: message))

@@ -42,6 +42,9 @@ public struct HTTPClient: Sendable {
                     ["request": target, "attempt": "\(attempt)", "wait": String(format: "%.2fs", wait)])
                 try await sleeper.sleep(seconds: wait)
             } catch let error as TransportError {
+                if error.kind == .config {
+                    throw Failure(.config, "cannot send the request: \(error.message)", at: HTTPClient.describe(request))
+                }
                 guard error.isRetryable, attempt < policy.maxAttempts else {
                     throw Failure(
                         .unavailable, "cannot reach \(HTTPClient.host(of: request)): \(error.message)",

@@ -48,7 +48,8 @@ public struct HTTPTimeouts: Sendable, Equatable {
 
 /// A transfer that produced no HTTP response (DNS, connect, TLS, timeout, reset).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case connect, timeout, tls, other }
+    /// `config`: our own setup is wrong (CA file, URL); retrying cannot help.
+    public enum Kind: Sendable { case connect, timeout, tls, config, other }
     public let kind: Kind
     public let code: Int
     public let message: String
@@ -60,7 +61,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Connection-level failures are worth another try; a TLS verification failure is not.
-    public var isRetryable: Bool { kind != .tls }
+    public var isRetryable: Bool { kind != .tls && kind != .config }
 
     public var description: String { message }
 }

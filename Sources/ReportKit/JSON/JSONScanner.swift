@@ -22,9 +22,11 @@ public struct JSONScanner {
 
     /// Calls `body` with each key (raw, escapes kept) and its value's byte range, for the object
     /// at `range`. Returns false from `body` to stop early.
+    /// Returns the index just past the object (or where `body` stopped).
+    @discardableResult
     public func forEachMember(
         of range: Range<Int>, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Bool
-    ) throws {
+    ) throws -> Int {
         var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
         cursor.skipWhitespace()
         guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "{") else {
@@ -32,7 +34,7 @@ public struct JSONScanner {
         }
         cursor.index += 1
         cursor.skipWhitespace()
-        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "}") { return }
+        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
         while true {
             cursor.skipWhitespace()
             guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "\"") else {
@@ -47,11 +49,11 @@ public struct JSONScanner {
             cursor.skipWhitespace()
             let valueStart = cursor.index
             try cursor.skipValue(depth: 1)
-            if try !body(key, valueStart..<cursor.index) { return }
+            if try !body(key, valueStart..<cursor.index) { return cursor.index }
             cursor.skipWhitespace()
             guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
             if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
-            if bytes[cursor.index] == UInt8(ascii: "}") { return }
+            if bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
             throw cursor.error("expected ',' or '}'")
         }
     }
@@ -178,8 +180,33 @@ extension JSONParser.Cursor {
                 continue
             }
             if byte < 0x20 { throw error("control character in string") }
+            if byte >= 0x80 { try skipUTF8Sequence(); continue }
             index += 1
         }
         throw error("unterminated string")
+    }
+
+    /// Moves past one multi-byte UTF-8 sequence, refusing invalid, overlong and surrogate forms.
+    mutating func skipUTF8Sequence() throws(JSONParseError) {
+        let lead = bytes[index]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: throw error("invalid UTF-8")
+        }
+        guard index + length <= bytes.count else { throw error("invalid UTF-8") }
+        let second = bytes[index + 1]
+        guard second >= low, second <= high else { throw error("invalid UTF-8") }
+        for offset in 2..<length where !(0x80...0xBF).contains(bytes[index + offset]) {
+            throw error("invalid UTF-8")
+        }
+        index += length
     }
 }

@@ -30,4 +30,28 @@ public struct RawItem: Sendable, Equatable {
     public func parsed() throws -> JSONValue { try JSONParser.parse(bytes) }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `,"k":v,…}`: fields to append to compact objects, rendered once.
+    public static func suffix(_ fields: [(key: String, value: JSONValue)]) -> [UInt8] {
+        var suffix: [UInt8] = []
+        for (key, value) in fields {
+            suffix.append(UInt8(ascii: ","))
+            JSONString(key).write(to: &suffix)
+            suffix.append(UInt8(ascii: ":"))
+            value.write(to: &suffix)
+        }
+        suffix.append(UInt8(ascii: "}"))
+        return suffix
+    }
+
+    /// A compact object with `suffix` spliced in before its closing brace (anything that is not
+    /// an object is returned unchanged).
+    public static func splice(_ bytes: [UInt8], _ suffix: [UInt8]) -> [UInt8] {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return bytes }
+        var line = [UInt8]()
+        line.reserveCapacity(bytes.count + suffix.count)
+        line.append(contentsOf: bytes[..<(bytes.count - 1)])
+        line.append(contentsOf: bytes.count == 2 ? suffix[1...] : suffix[...])
+        return line
+    }
 }

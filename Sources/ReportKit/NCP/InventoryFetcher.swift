@@ -90,23 +90,8 @@ public struct InventoryFetcher: Sendable {
         }
         base.append(contentsOf: options.parameters)
         // Provenance is the same for every item of this call: render it once and splice it in.
-        var suffix: [UInt8] = []
-        for (key, value) in provenanceFields(resource, region: region, options: options) {
-            suffix.append(UInt8(ascii: ","))
-            JSONString(key).write(to: &suffix)
-            suffix.append(UInt8(ascii: ":"))
-            value.write(to: &suffix)
-        }
-        suffix.append(UInt8(ascii: "}"))
-        let decorate: (RawItem) throws -> Void = { item in
-            let bytes = item.bytes
-            guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return try emit(bytes) }
-            var line = [UInt8]()
-            line.reserveCapacity(bytes.count + suffix.count)
-            line.append(contentsOf: bytes[..<(bytes.count - 1)])
-            line.append(contentsOf: bytes.count == 2 ? suffix[1...] : suffix[...])
-            try emit(line)
-        }
+        let suffix = RawItem.suffix(provenanceFields(resource, region: region, options: options))
+        let decorate: (RawItem) throws -> Void = { item in try emit(RawItem.splice(item.bytes, suffix)) }
         let variants: [[(key: String, value: String)]] =
             spec.fanOut.map { fan in fan.values.map { [(fan.parameter, $0)] } } ?? [[]]
         var count = 0
@@ -188,19 +173,25 @@ public struct InventoryFetcher: Sendable {
                     container = range
                 }
                 var totalRows: Int?
+                var totalText: String?
                 var list: Range<Int>?
                 try scanner.forEachMember(of: container) { key, value in
                     if JSONScanner.equals(key, "totalRows") {
                         var text = String(decoding: UnsafeBufferPointer(rebasing: buffer[value]), as: UTF8.self)
                         if text.hasPrefix("\"") { text = String(text.dropFirst().dropLast()) }
+                        totalText = text
                         totalRows = Int(text)
                     } else if JSONScanner.equals(key, spec.listKey) {
                         list = value
                     }
                     return true
                 }
+                if let totalText, totalRows == nil || totalRows! < 0 {
+                    throw shape("totalRows is not a count: \(totalText.prefix(40))")
+                }
                 guard let list else {
-                    if (totalRows ?? 0) == 0 { return Page(items: [], totalRows: totalRows) }
+                    // Only an explicit total of 0 may stand for an empty list; a renamed list must not.
+                    if totalRows == 0 { return Page(items: [], totalRows: 0) }
                     throw shape("no \(spec.listKey) list")
                 }
                 if buffer[list.lowerBound] == UInt8(ascii: "n") { return Page(items: [], totalRows: totalRows) }

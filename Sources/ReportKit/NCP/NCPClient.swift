@@ -55,7 +55,7 @@ public struct NCPClient: Sendable {
             let timestamp = Timestamps.epochMillis(now())
             var headers = signer.headers(method: method, target: target, timestamp: timestamp)
             headers.append(("Accept", "application/json"))
-            if body != nil { headers.append(("Content-Type", "application/json")) }
+            if body != nil, method != "GET" { headers.append(("Content-Type", "application/json")) }
             headers.append(contentsOf: extraHeaders)
             return HTTPRequest(method: method, url: url, headers: headers, body: body)
         }
@@ -72,18 +72,20 @@ public struct NCPClient: Sendable {
             let scanner = JSONScanner(buffer)
             var flagged = false
             do {
-                try scanner.forEachMember(of: 0..<buffer.count) { key, value in
-                    if JSONScanner.equals(key, "responseError") || JSONScanner.equals(key, "error") { flagged = true; return false }
+                let end = try scanner.forEachMember(of: 0..<buffer.count) { key, value in
+                    if JSONScanner.equals(key, "responseError") || JSONScanner.equals(key, "error") { flagged = true }
                     if key.count > 8, key.suffix(8).elementsEqual("Response".utf8), buffer[value.lowerBound] == UInt8(ascii: "{") {
                         try scanner.forEachMember(of: value) { inner, code in
                             guard JSONScanner.equals(inner, "returnCode") else { return true }
                             let text = UnsafeBufferPointer(rebasing: buffer[code])
-                            flagged = !(text.elementsEqual("\"0\"".utf8) || text.elementsEqual("0".utf8))
+                            if !(text.elementsEqual("\"0\"".utf8) || text.elementsEqual("0".utf8)) { flagged = true }
                             return false
                         }
                     }
-                    return !flagged
+                    return true
                 }
+                // Nothing but whitespace may follow the document.
+                if scanner.firstNonWhitespace(from: end) != buffer.count { flagged = true }
             } catch {
                 flagged = true  // not an object: let the full decoder say what it is
             }

@@ -72,6 +72,9 @@ public struct NCPError: ToolError, CustomStringConvertible {
                 returnMessage: error["returnMessage"]?.stringValue ?? "(no returnMessage)", httpStatus: status,
                 target: target)
         }
+        if let error = body?["error"], case .string(let text) = error {
+            return NCPError(origin: .gateway, code: "?", returnMessage: text.value, httpStatus: status, target: target)
+        }
         if let error = body?["error"], error.objectValue != nil {
             let message = error["message"]?.stringValue ?? error["errorMessage"]?.stringValue ?? "(no message)"
             let details = error["details"]?.stringValue ?? error["detail"]?.stringValue
@@ -80,12 +83,12 @@ public struct NCPError: ToolError, CustomStringConvertible {
                 returnMessage: details.map { "\(message) (\($0))" } ?? message, httpStatus: status, target: target)
         }
         // Some legacy responses put a failing returnCode in the action envelope itself.
-        if let object = body?.objectValue, object.pairs.count == 1, object.pairs[0].key.hasSuffix("Response"),
-            let code = object.pairs[0].value["returnCode"]?.scalarText, code != "0"
+        if let object = body?.objectValue,
+            let envelope = object.pairs.first(where: { $0.key.hasSuffix("Response") && $0.value["returnCode"] != nil })?.value,
+            let code = envelope["returnCode"]?.scalarText, code != "0"
         {
             return NCPError(
-                origin: .service, code: code,
-                returnMessage: object.pairs[0].value["returnMessage"]?.stringValue ?? "(no returnMessage)",
+                origin: .service, code: code, returnMessage: envelope["returnMessage"]?.stringValue ?? "(no returnMessage)",
                 httpStatus: status, target: target)
         }
         guard (200..<300).contains(status) else {

@@ -26,6 +26,9 @@ public struct Pager: Sendable {
         self.idField = idField
     }
 
+    /// More pages than this is a broken total, not a fleet.
+    public static let maxPages = 100_000
+
     public typealias Fetch = @Sendable (_ pageNo: Int, _ pageSize: Int) async throws -> Page
 
     /// Emits each distinct item once, pages in order. Returns the number emitted.
@@ -46,10 +49,11 @@ public struct Pager: Sendable {
         let first = try await fetch(firstPage, pageSize)
         _ = try take(first)
         guard let total = first.totalRows else {
-            // No total to check against: keep paging until a page is short, empty or adds nothing.
+            // No total to check against: keep paging until a page is empty or adds nothing new
+            // (a short page is no proof of the end: the server may cap the page size).
             var pageNo = firstPage
             var last = first
-            while last.items.count >= pageSize {
+            while !last.items.isEmpty, pageNo - firstPage < Pager.maxPages {
                 pageNo += 1
                 last = try await fetch(pageNo, pageSize)
                 if try take(last) == 0 { break }
@@ -59,7 +63,10 @@ public struct Pager: Sendable {
 
         // The server may cap the page size below what we asked for: learn it from page one.
         let perPage = first.items.isEmpty ? pageSize : min(pageSize, first.items.count)
-        let pageCount = total == 0 ? 0 : (total + perPage - 1) / perPage
+        let pageCount = total <= 0 ? 0 : (total - 1) / perPage + 1
+        guard pageCount <= Pager.maxPages else {
+            throw Failure(.dataError, "totalRows \(total) is implausible: \(pageCount) pages of \(perPage)", at: target)
+        }
         let rest = Array(stride(from: firstPage + 1, to: firstPage + max(pageCount, 1), by: 1))
 
         if emitted < total, !rest.isEmpty {
@@ -103,31 +110,10 @@ public struct Pager: Sendable {
         return item.text
     }
 
-    /// A sliding window of at most `concurrency` fetches; results are consumed in page order.
     func fetchConcurrently(
         _ pages: [Int], fetch: @escaping @Sendable (Int) async throws -> Page,
         consume: (Int, Page) throws -> Void
     ) async throws {
-        try await withThrowingTaskGroup(of: (Int, Page).self) { group in
-            var next = 0
-            var buffered: [Int: Page] = [:]
-            var consumeIndex = 0
-            func launch() {
-                guard next < pages.count else { return }
-                let index = next
-                let pageNo = pages[index]
-                next += 1
-                group.addTask { (index, try await fetch(pageNo)) }
-            }
-            for _ in 0..<min(concurrency, pages.count) { launch() }
-            while let (index, page) = try await group.next() {
-                buffered[index] = page
-                while let ready = buffered.removeValue(forKey: consumeIndex) {
-                    try consume(pages[consumeIndex], ready)
-                    consumeIndex += 1
-                }
-                launch()
-            }
-        }
+        try await Concurrently.forEach(pages, limit: concurrency, fetch) { index, page in try consume(pages[index], page) }
     }
 }

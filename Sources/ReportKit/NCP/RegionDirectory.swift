@@ -20,9 +20,13 @@ public actor RegionDirectory {
         if let cached = cache[platform] { return cached }
         let path = platform == .vpc ? "/vserver/v2/getRegionList" : "/server/v2/getRegionList"
         let json = try await client.call(method: "GET", path: path)
-        let list = json["getRegionListResponse"]?["regionList"]?.arrayValue ?? []
-        let regions = list.compactMap { item -> Region? in
-            guard let code = item["regionCode"]?.stringValue else { return nil }
+        guard let list = json["getRegionListResponse"]?["regionList"]?.arrayValue, !list.isEmpty else {
+            throw Failure(.dataError, "unexpected response shape: no regions in getRegionListResponse.regionList", at: "GET \(path)")
+        }
+        let regions = try list.map { item throws -> Region in
+            guard let code = item["regionCode"]?.stringValue, !code.isEmpty else {
+                throw Failure(.dataError, "unexpected response shape: a region without regionCode", at: "GET \(path)")
+            }
             return Region(code: code, number: item["regionNo"]?.scalarText)
         }
         cache[platform] = regions

@@ -19,7 +19,7 @@ public struct HTTPOptions: ParsableArguments, Sendable {
             expected: "a whole number of attempts, at least 1")
         let total = try environment.resolve(
             timeout.map { String($0) }, flag: "--timeout", env: ["REPORT_TIMEOUT"], default: 60.0,
-            { Double($0).flatMap { $0 > 0 ? $0 : nil } }, expected: "seconds greater than 0")
+            { Double($0).flatMap { $0 >= 0.001 && $0 <= 86_400 ? $0 : nil } }, expected: "seconds from 0.001 to 86400")
         if let cacert { transport.setCAInfo(cacert) }
         return HTTPClient(
             transport: transport, policy: RetryPolicy(maxAttempts: attempts.value),
