@@ -278,10 +278,14 @@ final class Recorder: Sendable {
     }
 
     func record(_ request: SandboxRequest, customer: String, status: Int) {
-        let line = JSONValue.object(JSONObject([
+        var fields = JSONObject([
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("query", .string(request.rawQuery ?? "")), ("customer", .string(customer)), ("status", .int(status)),
-        ])).compactString + "\n"
+        ])
+        if request.path.hasSuffix("/data/query/multiple"), let list = (try? JSONParser.parse(request.body))?["metricInfoList"]?.arrayValue {
+            fields["entries"] = .int(list.count)
+        }
+        let line = JSONValue.object(fields).compactString + "\n"
         handle.withLock { $0?.write(Data(line.utf8)) }
     }
 }

@@ -61,31 +61,6 @@ struct MetricsCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
     }
 
-    func queries() throws -> [MetricQuery] {
-        guard let chosen = MetricProfile.named(profile) else {
-            throw Failure(.usage, "unknown profile '\(profile)': expected \(MetricProfile.all.map(\.name).joined(separator: " or "))")
-        }
-        let aggregations = ["AVG", "MAX", "MIN", "SUM", "COUNT"]
-        let override = try aggregation.map { value throws -> String in
-            guard aggregations.contains(value.uppercased()) else { throw Failure(.usage, "--aggregation must be one of \(aggregations.joined(separator: ", "))") }
-            return value.uppercased()
-        }
-        var names = metrics
-        if names.isEmpty {
-            if override == nil { return chosen.queries }
-            names = chosen.queries.map(\.metric)
-        }
-        var result: [MetricQuery] = []
-        for name in names {
-            let inProfile = chosen.queries.filter { $0.metric == name }.map(\.aggregation)
-            for agg in override.map({ [$0] }) ?? (inProfile.isEmpty ? ["AVG"] : inProfile) {
-                let query = MetricQuery(name, agg)
-                if !result.contains(query) { result.append(query) }
-            }
-        }
-        return result
-    }
-
     func execute() async throws {
         let environment = EnvironmentFallback()
         let resolved = try target.resolve(environment)
@@ -100,7 +75,7 @@ struct MetricsCommand: AsyncParsableCommand {
         let workers = try environment.resolve(
             concurrency.map(String.init), flag: "--concurrency", env: ["NCP_METRICS_CONCURRENCY"], default: 12,
             { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
-        let queryList = try queries()
+        let queryList = try MetricProfile.queries(profile: profile, metrics: metrics, aggregation: aggregation)
         let mysql = profile == "mysql"
         let list = try MonitoringRun.instances(
             flags: instances, platform: target.platform.flatMap { Platform(rawValue: $0) }, expecting: "instance number",

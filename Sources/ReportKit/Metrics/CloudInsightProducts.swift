@@ -17,7 +17,8 @@ public actor CloudInsightProducts {
 
     private let client: NCPClient
     private let site: Site
-    private var keys: [String: String]?
+    /// One lookup per run, shared by every instance that asks while it is in flight.
+    private var lookup: Task<[String: String], Never>?
 
     public init(client: NCPClient, site: Site) {
         self.client = client
@@ -25,21 +26,25 @@ public actor CloudInsightProducts {
     }
 
     public func key(for product: MetricProduct) async throws -> String {
-        if keys == nil {
-            do {
-                let list = try await client.call(method: "GET", path: CloudInsightProducts.schemaPath)
-                var found: [String: String] = [:]
-                for entry in list.arrayValue ?? [] {
-                    guard let name = entry["prodName"]?.stringValue, let key = entry["cw_key"]?.scalarText else { continue }
-                    found[CloudInsightProducts.normalise(name)] = key
+        if lookup == nil {
+            let client = self.client
+            lookup = Task {
+                do {
+                    let list = try await client.call(method: "GET", path: CloudInsightProducts.schemaPath)
+                    var found: [String: String] = [:]
+                    for entry in list.arrayValue ?? [] {
+                        guard let name = entry["prodName"]?.stringValue, let key = entry["cw_key"]?.scalarText else { continue }
+                        found[CloudInsightProducts.normalise(name)] = key
+                    }
+                    return found
+                } catch {
+                    Log.shared.warning("cannot read the Cloud Insight product list; using the documented keys", ["error": "\(error)"])
+                    return [:]
                 }
-                keys = found
-            } catch {
-                Log.shared.warning("cannot read the Cloud Insight product list; using the documented keys", ["error": "\(error)"])
-                keys = [:]
             }
         }
-        if let key = keys?[CloudInsightProducts.normalise(product.rawValue)] { return key }
+        let keys = await lookup!.value
+        if let key = keys[CloudInsightProducts.normalise(product.rawValue)] { return key }
         if let key = CloudInsightProducts.documentedKey(product, site: site) { return key }
         throw Failure(.config, "no Cloud Insight product key for \(product.productName) on the \(site.rawValue) site")
     }

@@ -46,6 +46,37 @@ public struct MetricProfile: Sendable {
 
     public static func named(_ name: String) -> MetricProfile? { all.first { $0.name == name } }
 
+    public static let aggregations = ["AVG", "MAX", "MIN", "SUM", "COUNT"]
+
+    /// What `--profile`, `--metric` and `--aggregation` ask for: the profile as it is; named
+    /// metrics with the profile's aggregations for them (AVG for others); an aggregation for all.
+    public static func queries(profile name: String, metrics: [String] = [], aggregation: String? = nil) throws(Failure) -> [MetricQuery] {
+        guard let profile = named(name) else {
+            throw Failure(.usage, "unknown profile '\(name)': expected \(all.map(\.name).joined(separator: " or "))")
+        }
+        var override: String?
+        if let aggregation {
+            guard aggregations.contains(aggregation.uppercased()) else {
+                throw Failure(.usage, "--aggregation must be one of \(aggregations.joined(separator: ", "))")
+            }
+            override = aggregation.uppercased()
+        }
+        var names = metrics
+        if names.isEmpty {
+            guard override != nil else { return profile.queries }
+            names = profile.queries.map(\.metric)
+        }
+        var result: [MetricQuery] = []
+        for metric in names {
+            let fromProfile = profile.queries.filter { $0.metric == metric }.map(\.aggregation)
+            for aggregation in override.map({ [$0] }) ?? (fromProfile.isEmpty ? ["AVG"] : fromProfile) {
+                let query = MetricQuery(metric, aggregation)
+                if !result.contains(query) { result.append(query) }
+            }
+        }
+        return result
+    }
+
     /// Unit of a metric's raw values (reference §D.1): rates in %, network in bits/s, disk I/O
     /// in bytes/s, filesystem sizes in MB.
     public static func unit(of metric: String) -> String {
