@@ -75,3 +75,13 @@ stop_sandbox() {
   fi
   SANDBOX_PID=
 }
+
+# Wall seconds of a command, stdout discarded (benchmarks).
+wall() {
+  python3 - "$@" <<'PY'
+import subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(f"{time.perf_counter() - start:.3f}")
+PY
+}

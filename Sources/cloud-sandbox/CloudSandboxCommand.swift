@@ -13,7 +13,8 @@ struct CloudSandboxCommand: ParsableCommand {
             signature v2 (and v1 as the SDKs send it) and the 5-minute timestamp window. Item
             shapes come from the official SDK models. Each customer of the scenario has its own
             deterministic fleet, paging (base and page-size cap), denied resources (802) and
-            faults (429 with or without Retry-After, 5xx, latency).
+            faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list,
+            data/query, data/query/multiple) and NAS rating lists serve deterministic series.
 
             When ready it prints `export NAME='value'` lines and a final `# ready` line on
             stdout, then keeps serving until interrupted:
@@ -25,10 +26,11 @@ struct CloudSandboxCommand: ParsableCommand {
             Scenario (JSON; every key but customers is optional):
               {"seed": 42, "maxPageSize": 100, "pageBase": {"default": 1, "clouddb": 0},
                "latencyMs": 0, "throttleFirstCall": false, "retryAfter": 1, "rate429": 0.0,
-               "rate5xx": 0.0, "customers": [{"id": "alpha", "type": "pri", "accessKey": "…",
+               "rate5xx": 0.0, "cloudInsightKeys": {"Server(VPC)": "…"}, "failMetricsFor": ["…"],
+               "customers": [{"id": "alpha", "type": "pri", "accessKey": "…",
                "secretKey": "…", "platforms": ["vpc", "classic"],
                "fleet": {"vpc/server": 237, "classic/server": 41, "vpc/server@SGN": 3},
-               "deny": ["vpc/nas-volume"]}]}
+               "deny": ["vpc/nas-volume", "vpc/server@SGN"], "disabled": false}]}
             Without --scenario a built-in 3-customer scenario is used.
             """,
         version: ToolVersion.current

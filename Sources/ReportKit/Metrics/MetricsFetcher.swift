@@ -52,29 +52,11 @@ public struct MetricsFetcher: Sendable {
     }
 
     public func run(_ instances: [MonitoredInstance], options: Options, emit: ([UInt8]) throws -> Void) async throws -> Outcome {
-        var outcome = Outcome()
         let client = self.client
         let products = self.products
-        try await Concurrently.forEach(instances, limit: options.concurrency, { instance -> Result<[[UInt8]], any Error> in
-            do {
-                return .success(try await MetricsFetcher.fetch(instance, options: options, client: client, products: products))
-            } catch let error as CancellationError {
-                throw error
-            } catch {
-                return .failure(error)
-            }
-        }) { index, result in
-            switch result {
-            case .success(let lines):
-                for line in lines { try emit(line) }
-                outcome.points += lines.count
-            case .failure(let error):
-                let instance = instances[index]
-                Log.shared.error(InventoryFetcher.describe(error), ["instanceNo": instance.number, "instanceName": instance.name])
-                outcome.failures.append((instance.number, error))
-            }
+        return try await MonitoredInstance.each(instances, concurrency: options.concurrency, emit: emit) { instance in
+            try await MetricsFetcher.fetch(instance, options: options, client: client, products: products)
         }
-        return outcome
     }
 
     /// The request bodies for one instance: its queries in chunks of at most 20.

@@ -70,4 +70,33 @@ public struct MonitoredInstance: Sendable, Equatable {
         }
         return MonitoredInstance(number: number, name: parts.count > 1 ? parts[1] : number, platform: platform)
     }
+
+    /// Runs `fetch` for every instance, at most `concurrency` at once, printing each one's lines
+    /// in input order. A failing instance is logged and counted; the others go on.
+    public static func each(
+        _ instances: [MonitoredInstance], concurrency: Int, emit: ([UInt8]) throws -> Void,
+        _ fetch: @escaping @Sendable (MonitoredInstance) async throws -> [[UInt8]]
+    ) async throws -> MetricsFetcher.Outcome {
+        var outcome = MetricsFetcher.Outcome()
+        try await Concurrently.forEach(instances, limit: concurrency, { instance -> Result<[[UInt8]], any Error> in
+            do {
+                return .success(try await fetch(instance))
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                return .failure(error)
+            }
+        }) { index, result in
+            switch result {
+            case .success(let lines):
+                for line in lines { try emit(line) }
+                outcome.points += lines.count
+            case .failure(let error):
+                let instance = instances[index]
+                Log.shared.error(InventoryFetcher.describe(error), ["instanceNo": instance.number, "instanceName": instance.name])
+                outcome.failures.append((instance.number, error))
+            }
+        }
+        return outcome
+    }
 }

@@ -48,27 +48,10 @@ public struct NASUsageFetcher: Sendable {
     }
 
     public func run(_ volumes: [MonitoredInstance], options: Options, emit: ([UInt8]) throws -> Void) async throws -> MetricsFetcher.Outcome {
-        var outcome = MetricsFetcher.Outcome()
         let client = self.client
-        try await Concurrently.forEach(volumes, limit: options.concurrency, { volume -> Result<[[UInt8]], any Error> in
-            do {
-                return .success(try await NASUsageFetcher.fetch(volume, options: options, client: client))
-            } catch let error as CancellationError {
-                throw error
-            } catch {
-                return .failure(error)
-            }
-        }) { index, result in
-            switch result {
-            case .success(let lines):
-                for line in lines { try emit(line) }
-                outcome.points += lines.count
-            case .failure(let error):
-                Log.shared.error(InventoryFetcher.describe(error), ["nasVolumeInstanceNo": volumes[index].number])
-                outcome.failures.append((volumes[index].number, error))
-            }
+        return try await MonitoredInstance.each(volumes, concurrency: options.concurrency, emit: emit) { volume in
+            try await NASUsageFetcher.fetch(volume, options: options, client: client)
         }
-        return outcome
     }
 
     static func fetch(_ volume: MonitoredInstance, options: Options, client: NCPClient) async throws -> [[UInt8]] {
