@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "ncp-fetch", targets: ["ncp-fetch"]),
         .executable(name: "cloud-sandbox", targets: ["cloud-sandbox"]),
+        .executable(name: "ncp-json", targets: ["ncp-json"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
     dependencies: [
@@ -29,10 +30,20 @@ let package = Package(
             name: "CCurlShim",
             dependencies: ["CCurl"]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "CZlibShim",
+            dependencies: ["CZlib"]
+        ),
         .target(
             name: "ReportKit",
             dependencies: [
                 "CCurlShim",
+                "CZlibShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -40,6 +51,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ncp-fetch",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ncp-json",
             dependencies: [
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

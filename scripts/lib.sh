@@ -8,6 +8,7 @@ export REPORT_ROOT
 REPORT_APT_PACKAGES=(
   ca-certificates git pkg-config
   libcurl4-openssl-dev      # CCurl: HTTP for every tool
+  zlib1g-dev                # CZlib: ncp-json --gzip
   jq bats shellcheck        # scripts, their tests and their lint
 )
 

@@ -95,9 +95,7 @@ struct FetchCommand: AsyncParsableCommand {
             throw first.error
         }
         if trailer {
-            try out.writeLine(JSONValue.object(JSONObject([
-                ("_trailer", .object(JSONObject([("items", .int(outcome.items)), ("complete", .bool(true))]))),
-            ])))
+            try out.writeLine(Trailer.line(items: outcome.items))
         }
         try out.flush()
     }

@@ -24,9 +24,7 @@ enum MonitoringRun {
             throw first.error
         }
         if trailer {
-            try out.writeLine(JSONValue.object(JSONObject([
-                ("_trailer", .object(JSONObject([("items", .int(outcome.points)), ("complete", .bool(true))]))),
-            ])))
+            try out.writeLine(Trailer.line(items: outcome.points))
         }
         try out.flush()
     }

@@ -1,0 +1,48 @@
+import Foundation
+import ReportKit
+
+/// Buffered bytes into an atomic file, through gzip when asked.
+final class FileSink {
+    let file: AtomicFile
+    private var buffer: [UInt8] = []
+    private var gzip: GzipEncoder?
+    private(set) var bytesIn = 0
+
+    init(path: String, gzip: Bool) throws {
+        file = try AtomicFile(path: path)
+        buffer.reserveCapacity(1 << 18)
+        if gzip {
+            let file = self.file
+            self.gzip = try GzipEncoder { try file.write($0) }
+        }
+    }
+
+    func append(_ bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        bytesIn += bytes.count
+        if buffer.count >= 1 << 18 { try drain() }
+    }
+
+    /// For writers that append straight into the buffer.
+    func withBuffer(_ body: (inout [UInt8]) -> Void) throws {
+        let before = buffer.count
+        body(&buffer)
+        bytesIn += buffer.count - before
+        if buffer.count >= 1 << 18 { try drain() }
+    }
+
+    private func drain() throws {
+        try buffer.withUnsafeBytes { bytes in
+            if let gzip { try gzip.write(bytes) } else { try file.write(bytes) }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func commit() throws {
+        try drain()
+        try gzip?.finish()
+        try file.commit()
+    }
+
+    func abandon() { file.abandon() }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import ReportKit
+
+@main
+struct NCPJSONCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ncp-json",
+        abstract: "Save an NDJSON stream as a dated JSON file, whole or not at all.",
+        discussion: """
+            Reads NDJSON on stdin (or --input) and writes DIR/PERIOD/CUSTOMER/NAME.json (a JSON
+            array, indented) or NAME.ndjson (one object per line); --gzip adds .gz. Every line is
+            validated; the first bad one fails the run with exit 65 and `line N: reason`, and the
+            previous file stays as it was. The file appears only when the whole stream was good:
+            it is written to an unnamed temporary file in the same folder, flushed to disk and
+            renamed into place, so a crash, kill -9, full disk or bad line leaves nothing behind.
+
+            --require-trailer demands ncp-fetch's completeness trailer as the last line, with the
+            right count; the trailer is passed on with --tee but never stored. --tee copies each
+            validated line to stdout; if that reader goes away nothing is written (exit 74).
+            An empty stream writes an empty file ([] for json) unless --skip-empty.
+
+            --layout v2 writes the v2 system's path and format instead, so its consumers keep
+            working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
+
+            Examples:
+              ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer
+              ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer --tee | ncp-load ...
+              ncp-json --out json --customer alpha --name server_list --layout v2 --customer-type pri --platform VPC < servers.ndjson
+
+            Exit status:
+            \(ExitStatus.helpTable)
+            """,
+        version: ToolVersion.current
+    )
+
+    @Option(help: ArgumentHelp("Folder to write under ($REPORT_JSON_DIR).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Customer id: a path component ($REPORT_CUSTOMER).", valueName: "id"))
+    var customer: String?
+
+    @Option(help: ArgumentHelp("File name without extension (letters, digits, . _ -).", valueName: "name"))
+    var name: String
+
+    @Option(help: ArgumentHelp("json (an indented array) or ndjson.", valueName: "json|ndjson"))
+    var format: String = "json"
+
+    @Flag(help: "Compress with gzip (adds .gz).")
+    var gzip = false
+
+    @Flag(help: "Copy each validated line to stdout.")
+    var tee = false
+
+    @Flag(help: "Require the completeness trailer (DESIGN.md §4) as the last line.")
+    var requireTrailer = false
+
+    @Flag(help: "Write no file when the stream has no items.")
+    var skipEmpty = false
+
+    @Option(help: ArgumentHelp("standard or v2 (the v2 system's paths and format).", valueName: "standard|v2"))
+    var layout: String = "standard"
+
+    @Option(help: ArgumentHelp("With --layout v2: pri or gov.", valueName: "pri|gov"))
+    var customerType: String?
+
+    @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("Read this file instead of stdin (- for stdin).", valueName: "file"))
+    var input: String = "-"
+
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        await ToolMain.run(tool: "ncp-json", logging: logging) { try execute() }
+    }
+
+    static func checkComponent(_ value: String, _ what: String) throws {
+        let allowed = value.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
+        guard !value.isEmpty, allowed, value != ".", value != ".." else {
+            throw Failure(.usage, "\(what) '\(value)' must be letters, digits, '.', '_' or '-' (it becomes part of a path)")
+        }
+    }
+
+    func target(_ environment: EnvironmentFallback) throws -> (path: String, pretty: PrettyPrinter?) {
+        guard let dir = environment.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"])?.value else {
+            throw Failure(.usage, "missing --out DIR (or $REPORT_JSON_DIR)")
+        }
+        guard let customer = environment.resolve(customer, flag: "--customer", env: ["REPORT_CUSTOMER"])?.value else {
+            throw Failure(.usage, "missing --customer ID (or $REPORT_CUSTOMER)")
+        }
+        try Self.checkComponent(customer, "--customer")
+        try Self.checkComponent(name, "--name")
+        let suffix = gzip ? ".gz" : ""
+        switch layout {
+        case "standard":
+            guard format == "json" || format == "ndjson" else { throw Failure(.usage, "--format must be json or ndjson") }
+            let label = try period.resolve(environment).label
+            return ("\(dir)/\(label)/\(customer)/\(name).\(format)\(suffix)", format == "json" ? PrettyPrinter() : nil)
+        case "v2":
+            guard format == "json" else { throw Failure(.usage, "--layout v2 writes json only") }
+            guard let type = customerType, type == "pri" || type == "gov" else {
+                throw Failure(.usage, "--layout v2 needs --customer-type pri or gov")
+            }
+            let platformName: String
+            switch platform?.lowercased() {
+            case "vpc": platformName = "VPC"
+            case "classic": platformName = "Classic"
+            default: throw Failure(.usage, "--layout v2 needs --platform VPC or Classic")
+            }
+            return ("\(dir)/\(customer)/\(type)_\(platformName)_\(name).json\(suffix)", PrettyPrinter(unescapeUnicode: true))
+        default:
+            throw Failure(.usage, "--layout must be standard or v2")
+        }
+    }
+
+    func execute() throws {
+        let environment = EnvironmentFallback()
+        let (path, pretty) = try target(environment)
+        let source = input == "-" ? "stdin" : input
+        let fd: Int32 = input == "-" ? 0 : open(input, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
+        defer { if fd > 2 { close(fd) } }
+
+        let sink = try FileSink(path: path, gzip: gzip)
+        var committed = false
+        defer { if !committed { sink.abandon() } }
+        let reader = NDJSONReader(fd: fd, source: source)
+        let out = OutputStream.stdout
+        var items = 0
+        var trailer: Int?
+        while let line = try reader.next() {
+            if let trailer {
+                throw Failure(.dataError, "line \(reader.lineNumber): data after the trailer (which counted \(trailer))", at: source)
+            }
+            let kind = try line.withUnsafeBufferPointer { bytes throws -> Trailer.Kind in
+                let scanner = JSONScanner(bytes)
+                do {
+                    let end = try scanner.skipValue(from: 0)
+                    guard scanner.firstNonWhitespace(from: end) == bytes.count else {
+                        throw Failure(.dataError, "line \(reader.lineNumber): unexpected data after the JSON value", at: source)
+                    }
+                } catch let error as JSONParseError {
+                    throw Failure(.dataError, "line \(reader.lineNumber): \(error)", at: source)
+                }
+                return Trailer.classify(bytes)
+            }
+            switch kind {
+            case .malformed:
+                throw Failure(.dataError, "line \(reader.lineNumber): a _trailer line that is not {\"_trailer\":{\"items\":N,\"complete\":true}}", at: source)
+            case .trailer(let count):
+                trailer = count
+            case .data:
+                if let pretty {
+                    try sink.withBuffer { buffer in
+                        buffer.append(contentsOf: items == 0 ? Array("[\n    ".utf8) : Array(",\n    ".utf8))
+                        line.withUnsafeBufferPointer { pretty.append($0, level: 1, to: &buffer) }
+                    }
+                } else {
+                    try sink.append(line)
+                    try sink.append(CollectionOfOne(0x0A))
+                }
+                items += 1
+            }
+            if tee {
+                do {
+                    try out.writeLine(line)
+                } catch is BrokenPipe {
+                    throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
+                }
+            }
+        }
+        if requireTrailer { try Trailer.check(seen: trailer, items: items, source: source) }
+        if pretty != nil { try sink.append(items == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
+        if tee {
+            do { try out.flush() } catch is BrokenPipe {
+                throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
+            }
+        }
+        if items == 0, skipEmpty {
+            Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
+            return
+        }
+        try sink.commit()
+        committed = true
+        Log.shared.info("wrote", ["path": path, "items": "\(items)"])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import ReportKit
+
+/// The built `ncp-json`: files that appear whole or not at all.
+@Suite(.serialized)
+struct NCPJSONEndToEndTests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ncp-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func json(_ args: [String], stdin: String) throws -> ToolRunner.Result {
+        try ToolRunner.run("ncp-json", ["--out", dir.path, "--customer", "alpha", "--period", "2026-10"] + args,
+                           environment: ToolRunner.baseEnvironment(), stdin: stdin)
+    }
+
+    func files(_ folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)) ?? []).sorted()
+    }
+
+    func read(_ path: String) -> String {
+        (try? String(contentsOf: dir.appendingPathComponent(path), encoding: .utf8)) ?? "<missing>"
+    }
+
+    static let items = (1...5).map { #"{"serverInstanceNo":"\#($0)","serverName":"웹-\#($0)","n":\#($0).50}"# }
+    static var stream: String { items.joined(separator: "\n") + "\n" }
+    static var trailed: String { stream + #"{"_trailer":{"items":5,"complete":true}}"# + "\n" }
+
+    @Test func writesAnArrayAndReplacesItAtomically() throws {
+        let first = try json(["--name", "server", "--require-trailer"], stdin: Self.trailed)
+        #expect(first.status == 0, "\(first.stderr)")
+        let text = read("2026-10/alpha/server.json")
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed.arrayValue?.map(\.compactString) == Self.items)
+        #expect(text.hasPrefix("[\n    {\n        \"serverInstanceNo\": \"1\",\n"))
+        #expect(!text.contains("_trailer"))
+
+        // A bad line 1 keeps the previous file exactly as it was, and leaves nothing else.
+        let bad = try json(["--name", "server"], stdin: "{\"x\":\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 1: "))
+        #expect(read("2026-10/alpha/server.json") == text)
+        #expect(files("2026-10/alpha") == ["server.json"])
+
+        // No trailer: refused, nothing replaced.
+        let cut = try json(["--name", "server", "--require-trailer"], stdin: Self.stream)
+        #expect(cut.status == 65)
+        #expect(cut.stderr.contains("no completeness trailer"))
+        let wrongCount = try json(["--name", "server", "--require-trailer"], stdin: Self.stream + #"{"_trailer":{"items":9,"complete":true}}"# + "\n")
+        #expect(wrongCount.status == 65)
+        #expect(wrongCount.stderr.contains("the trailer counts 9 items but 5 arrived"))
+        #expect(read("2026-10/alpha/server.json") == text)
+    }
+
+    @Test func aBadLineAtLineOneMillionNamesIt() throws {
+        var big = String(repeating: "{\"i\":1}\n", count: 999_999)
+        big += "{\"i\":tru}\n"
+        let result = try json(["--name", "big", "--format", "ndjson"], stdin: big)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("line 1000000: invalid literal"))
+        #expect(files("2026-10/alpha").isEmpty)
+    }
+
+    @Test func emptyInputs() throws {
+        #expect(try json(["--name", "none"], stdin: "").status == 0)
+        #expect(read("2026-10/alpha/none.json") == "[]\n")
+        #expect(try json(["--name", "none", "--format", "ndjson"], stdin: "").status == 0)
+        #expect(read("2026-10/alpha/none.ndjson") == "")
+        #expect(try json(["--name", "skipped", "--skip-empty"], stdin: #"{"_trailer":{"items":0,"complete":true}}"# + "\n").status == 0)
+        #expect(!files("2026-10/alpha").contains("skipped.json"))
+    }
+
+    @Test func gzipRoundTripAndTee() throws {
+        let result = try json(["--name", "server", "--format", "ndjson", "--gzip", "--tee", "--require-trailer"], stdin: Self.trailed)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Self.trailed)  // tee passes the trailer on
+        let data = try Data(contentsOf: dir.appendingPathComponent("2026-10/alpha/server.ndjson.gz"))
+        #expect(String(decoding: try GzipEncoder.decompress(Array(data)), as: UTF8.self) == Self.stream)
+    }
+
+    @Test func v2LayoutPathsAndText() throws {
+        let escaped = #"{"serverName":"\ud55c\uae00","n":1}"#
+        let result = try ToolRunner.run(
+            "ncp-json", ["--out", dir.path, "--customer", "acme", "--name", "server_list", "--layout", "v2", "--customer-type", "gov", "--platform", "classic"],
+            environment: ToolRunner.baseEnvironment(), stdin: escaped + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(read("acme/gov_Classic_server_list.json") == "[\n    {\n        \"serverName\": \"한글\",\n        \"n\": 1\n    }\n]\n")
+        let missing = try ToolRunner.run("ncp-json", ["--out", dir.path, "--customer", "acme", "--name", "x", "--layout", "v2"],
+                                         environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(missing.status == 64)
+        let traversal = try json(["--name", "../escape"], stdin: "")
+        #expect(traversal.status == 64)
+    }
+
+    @Test func killedMidStreamLeavesTheOldFileAndNoTemporary() throws {
+        #expect(try json(["--name", "server"], stdin: Self.stream).status == 0)
+        let before = read("2026-10/alpha/server.json")
+        let process = Process()
+        process.executableURL = try ToolRunner.executable("ncp-json")
+        process.arguments = ["--out", dir.path, "--customer", "alpha", "--period", "2026-10", "--name", "server"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let chunk = Data(String(repeating: Self.items[0] + "\n", count: 20_000).utf8)
+        input.fileHandleForWriting.write(chunk)  // well past the write buffer: bytes are on disk
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(read("2026-10/alpha/server.json") == before)
+        #expect(files("2026-10/alpha") == ["server.json"])
+    }
+
+    @Test func aTeeReaderThatGoesAwayCommitsNothing() throws {
+        let tool = try ToolRunner.executable("ncp-json").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let input = dir.appendingPathComponent("input.ndjson")
+        try String(repeating: Self.items[0] + "\n", count: 50_000).write(to: input, atomically: true, encoding: .utf8)
+        process.arguments = ["-c", "'\(tool)' --out '\(dir.path)' --customer alpha --period 2026-10 --name teed --tee --input '\(input.path)' | head -n 1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "status=74\n")
+        #expect(!files("2026-10/alpha").contains("teed.json"))
+    }
+}
