@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "ncp-fetch", targets: ["ncp-fetch"]),
         .executable(name: "cloud-sandbox", targets: ["cloud-sandbox"]),
         .executable(name: "ncp-json", targets: ["ncp-json"]),
+        .executable(name: "teams-notify", targets: ["teams-notify"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
     dependencies: [
@@ -59,6 +60,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ncp-json",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "teams-notify",
             dependencies: [
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

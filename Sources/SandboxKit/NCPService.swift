@@ -44,17 +44,26 @@ public final class NCPSandbox: Sendable {
     let now: @Sendable () -> Date
     private let calls = Locked<[String: Int]>([:])
     private let recorder: Recorder?
+    let teamsLog: LineLog?
+    let teamsPosts = Locked(0)
 
     public init(scenario: Scenario, recordDirectory: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.scenario = scenario
         self.fleet = FleetGenerator(scenario: scenario)
         self.now = now
         self.recorder = recordDirectory.map { Recorder(path: $0 + "/requests.jsonl") }
+        self.teamsLog = recordDirectory.map { LineLog(path: $0 + "/teams.jsonl") }
     }
 
     public func handle(_ request: SandboxRequest) -> SandboxResponse {
         var customerID = "-"
         var response: SandboxResponse
+        if request.path.hasPrefix("/teams/") {
+            response = teams(request)
+            response.delayMs = scenario.latencyMs
+            recorder?.record(SandboxRequest(method: request.method, path: request.path, rawQuery: nil, headers: []), customer: "teams", status: response.status)
+            return response
+        }
         switch authenticate(request) {
         case .failure(let denied):
             response = denied.response

@@ -2,8 +2,9 @@ import ReportKit
 
 /// The `export` lines cloud-sandbox prints when ready: what points the tools at it.
 public enum SandboxEnvironment {
-    public static func exports(scenario: Scenario, port: Int) -> [String] {
+    public static func exports(scenario: Scenario, port: Int, teamsURL: String? = nil) -> [String] {
         var lines = ["export NCLOUD_API_GW=\(quote("http://127.0.0.1:\(port)"))"]
+        if let teamsURL { lines.append("export TEAMS_WEBHOOK_URL=\(quote(teamsURL))") }
         if let first = scenario.customers.first {
             lines.append("export NCLOUD_ACCESS_KEY=\(quote(first.accessKey))")
             lines.append("export NCLOUD_SECRET_KEY=\(quote(first.secretKey))")

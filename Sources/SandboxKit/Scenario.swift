@@ -19,6 +19,8 @@ public struct Scenario: Codable, Sendable {
     public var cloudInsightKeys: [String: String] = [:]
     /// Instance numbers whose Cloud Insight queries fail (HTTP 500), to test partial failure.
     public var failMetricsFor: [String] = []
+    /// Statuses for the first Teams posts (e.g. [429, 503]), then 202.
+    public var teamsFaults: [Int] = []
     public var customers: [Customer] = []
 
     public struct Customer: Codable, Sendable {
@@ -67,7 +69,7 @@ public struct Scenario: Codable, Sendable {
     public init(customers: [Customer] = []) { self.customers = customers }
 
     enum CodingKeys: String, CodingKey {
-        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, customers
+        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, teamsFaults, customers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +84,7 @@ public struct Scenario: Codable, Sendable {
         rate5xx = try c.decodeIfPresent(Double.self, forKey: .rate5xx) ?? 0
         cloudInsightKeys = try c.decodeIfPresent([String: String].self, forKey: .cloudInsightKeys) ?? [:]
         failMetricsFor = try c.decodeIfPresent([String].self, forKey: .failMetricsFor) ?? []
+        teamsFaults = try c.decodeIfPresent([Int].self, forKey: .teamsFaults) ?? []
         customers = try c.decode([Customer].self, forKey: .customers)
     }
 

@@ -70,7 +70,7 @@ struct CloudSandboxCommand: ParsableCommand {
             throw Failure(.unavailable, "cannot listen on 127.0.0.1:\(port): \(error)")
         }
         let out = OutputStream.stdout
-        for line in SandboxEnvironment.exports(scenario: loaded, port: server.port) { try out.writeLine(line) }
+        for line in SandboxEnvironment.exports(scenario: loaded, port: server.port, teamsURL: ncp.teamsURL(port: server.port)) { try out.writeLine(line) }
         try out.writeLine("# ready")
         try out.flush()
         Log.shared.info("serving", ["url": "http://127.0.0.1:\(server.port)", "customers": "\(loaded.customers.count)"])

@@ -164,3 +164,25 @@ struct SandboxReviewTests {
         #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("<?xml"))
     }
 }
+
+struct TeamsSandboxTests {
+    func post(_ sandbox: NCPSandbox, _ body: String, query: String? = nil) -> (Int, String) {
+        let url = URLComponents(string: sandbox.teamsURL(port: 1))!
+        let response = sandbox.handle(SandboxRequest(
+            method: "POST", path: url.path, rawQuery: query ?? url.percentEncodedQuery, headers: [("Content-Type", "application/json")],
+            body: Array(body.utf8)))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    @Test func validatesTheEnvelopeLikeTheRealFlow() {
+        let sandbox = NCPSandbox(scenario: .single())
+        let card = #"{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"type":"AdaptiveCard","version":"1.4","body":[]}}]}"#
+        #expect(post(sandbox, card).0 == 202)
+        let missing = post(sandbox, #"{"type":"message","text":"hello"}"#)
+        #expect(missing.0 == 400 && missing.1.contains("InvalidTemplate"))
+        let huge = post(sandbox, card.replacingOccurrences(of: "\"body\":[]", with: "\"body\":[\"\(String(repeating: "x", count: 30_000))\"]"))
+        #expect(huge.0 == 400 && huge.1.contains("MessageSizeExceeded"))
+        #expect(post(sandbox, card, query: "sig=nope&api-version=1").0 == 401)
+        #expect(post(sandbox, card, query: "sv=1.0").1.contains("MissingApiVersionParameter"))
+    }
+}

@@ -1,0 +1,47 @@
+/// One step of a report run (DESIGN.md §6): the runner writes them, teams-notify reads them.
+public struct OutcomeRecord: Sendable, Equatable {
+    public var customer: String
+    public var period: String
+    public var platform: String
+    public var region: String
+    public var resource: String
+    public var step: String
+    public var status: String
+    public var items: Int?
+    public var seconds: Double?
+    public var exit: Int?
+    public var error: String?
+
+    public static let statuses = ["ok", "skipped", "denied", "failed"]
+
+    public init(customer: String, period: String = "", platform: String = "", region: String = "", resource: String = "",
+                step: String = "", status: String, items: Int? = nil, seconds: Double? = nil, exit: Int? = nil, error: String? = nil) {
+        self.customer = customer
+        self.period = period
+        self.platform = platform
+        self.region = region
+        self.resource = resource
+        self.step = step
+        self.status = status
+        self.items = items
+        self.seconds = seconds
+        self.exit = exit
+        self.error = error
+    }
+
+    /// Reads one record; a missing `customer` or an unknown `status` is an error naming the field.
+    public init(_ value: JSONValue) throws(Failure) {
+        guard let object = value.objectValue else { throw Failure(.dataError, "an outcome record must be an object") }
+        guard let customer = object["customer"]?.scalarText, !customer.isEmpty else {
+            throw Failure(.dataError, "field customer is missing")
+        }
+        guard let status = object["status"]?.stringValue, OutcomeRecord.statuses.contains(status) else {
+            throw Failure(.dataError, "field status must be one of \(OutcomeRecord.statuses.joined(separator: ", "))")
+        }
+        self.init(
+            customer: customer, period: object["period"]?.scalarText ?? "", platform: object["platform"]?.scalarText ?? "",
+            region: object["region"]?.scalarText ?? "", resource: object["resource"]?.scalarText ?? "",
+            step: object["step"]?.scalarText ?? "", status: status, items: object["items"]?.intValue,
+            seconds: object["seconds"]?.doubleValue, exit: object["exit"]?.intValue, error: object["error"]?.stringValue)
+    }
+}
