@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ReportKit"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ],

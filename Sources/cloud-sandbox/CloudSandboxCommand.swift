@@ -15,6 +15,8 @@ struct CloudSandboxCommand: ParsableCommand {
             deterministic fleet, paging (base and page-size cap), denied resources (802) and
             faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list,
             data/query, data/query/multiple) and NAS rating lists serve deterministic series.
+            A Teams Workflows webhook (TEAMS_WEBHOOK_URL) checks the envelope, answers 202
+            and appends each card to DIR/teams.jsonl.
 
             When ready it prints `export NAME='value'` lines and a final `# ready` line on
             stdout, then keeps serving until interrupted:
@@ -26,7 +28,7 @@ struct CloudSandboxCommand: ParsableCommand {
             Scenario (JSON; every key but customers is optional):
               {"seed": 42, "maxPageSize": 100, "pageBase": {"default": 1, "clouddb": 0},
                "latencyMs": 0, "throttleFirstCall": false, "retryAfter": 1, "rate429": 0.0,
-               "rate5xx": 0.0, "cloudInsightKeys": {"Server(VPC)": "…"}, "failMetricsFor": ["…"],
+               "rate5xx": 0.0, "cloudInsightKeys": {"Server(VPC)": "…"}, "failMetricsFor": ["…"], "teamsFaults": [429],
                "customers": [{"id": "alpha", "type": "pri", "accessKey": "…",
                "secretKey": "…", "platforms": ["vpc", "classic"],
                "fleet": {"vpc/server": 237, "classic/server": 41, "vpc/server@SGN": 3},
