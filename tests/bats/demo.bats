@@ -3,18 +3,25 @@
 
 setup() {
   export DEMO_OUT="$BATS_TEST_TMPDIR/out"
+  PERIOD="$("$REPORT_BIN_DIR/ncp-fetch" period | jq -r .label)"
 }
 
-@test "demo fetches every customer's inventory and reports the denied resource" {
+@test "demo fetches every customer's inventory, saves dated files and posts one summary card" {
   run "$BATS_TEST_DIRNAME/../../scripts/demo"
   [ "$status" -eq 0 ]
   [[ "$output" == *"alpha    server            12 items"* ]]
-  [[ "$output" == *"bravo    nas-volume     failed (exit 77)"* ]]
-  [ -s "$DEMO_OUT/alpha/server.ndjson" ]
-  tail -n 1 "$DEMO_OUT/alpha/server.ndjson" | grep -q '"_trailer":{"items":12,"complete":true}'
-  [ ! -e "$DEMO_OUT/bravo/nas-volume.ndjson" ]
-  # Korean text arrives intact.
-  grep -q '테스트' "$DEMO_OUT/alpha/server.ndjson"
+  [[ "$output" == *"bravo    nas-volume     denied (exit 77)"* ]]
+  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/server.json")" -eq 12 ]
+  [ ! -e "$DEMO_OUT/$PERIOD/bravo/nas-volume.json" ]
+  # Korean text arrives intact, the trailer is not stored.
+  grep -q '테스트' "$DEMO_OUT/$PERIOD/alpha/server.json"
+  ! grep -q '_trailer' "$DEMO_OUT/$PERIOD/alpha/server.json"
+  # Metrics: 12 servers x 16 series x one point per day of last month.
+  days="$("$REPORT_BIN_DIR/ncp-fetch" period | jq '(.endMs - .startMs) / 86400000')"
+  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/server-metrics.json")" -eq $((12 * 16 * days)) ]
+  # Exactly one card, with the denial in it.
+  [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]
+  grep -q 'nas-volume' "$DEMO_OUT/$PERIOD/teams-card.json"
 }
 
 @test "sandbox readiness output is eval-able shell" {
@@ -23,6 +30,7 @@ setup() {
   . "$BATS_TEST_DIRNAME/../../scripts/lib.sh"
   start_sandbox "$REPORT_BIN_DIR" "$state"
   [[ "$NCLOUD_API_GW" == http://127.0.0.1:* ]]
+  [[ "$TEAMS_WEBHOOK_URL" == http://127.0.0.1:*sig=* ]]
   [ "$SANDBOX_CUSTOMERS" = "alpha bravo charlie" ]
   run "$REPORT_BIN_DIR/ncp-fetch" region --platform classic
   stop_sandbox
