@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "cloud-sandbox", targets: ["cloud-sandbox"]),
         .executable(name: "ncp-json", targets: ["ncp-json"]),
         .executable(name: "teams-notify", targets: ["teams-notify"]),
+        .executable(name: "ncp-load", targets: ["ncp-load"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
     dependencies: [
@@ -40,6 +41,15 @@ let package = Package(
             name: "CZlibShim",
             dependencies: ["CZlib"]
         ),
+        .systemLibrary(
+            name: "CODBC",
+            pkgConfig: "odbc",
+            providers: [.apt(["unixodbc-dev"])]
+        ),
+        .target(
+            name: "CODBCShim",
+            dependencies: ["CODBC"]
+        ),
         .target(
             name: "ReportKit",
             dependencies: [
@@ -61,6 +71,20 @@ let package = Package(
         .executableTarget(
             name: "ncp-json",
             dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LoadKit",
+            dependencies: ["ReportKit", "CODBCShim"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ncp-load",
+            dependencies: [
+                "LoadKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "ReportKitTests",
             dependencies: ["ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoadKitTests",
+            dependencies: ["LoadKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,11 @@ REPORT_APT_PACKAGES=(
   ca-certificates git pkg-config
   libcurl4-openssl-dev      # CCurl: HTTP for every tool
   zlib1g-dev                # CZlib: ncp-json --gzip
+  unixodbc unixodbc-dev     # CODBC: ncp-load
+  libsqliteodbc             # SQLite3 ODBC driver: the embedded default database
+  odbc-postgresql           # psqlODBC, tested against a real PostgreSQL
+  postgresql                # the server the database tests start (and stop)
+  tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
   jq bats shellcheck        # scripts, their tests and their lint
 )
 

@@ -1,0 +1,66 @@
+import Foundation
+import ReportKit
+
+/// Where ncp-load connects (DESIGN.md §5), first that is given: --connection-string-file,
+/// --connection-string, --dsn, $ODBC_CONNECTION_STRING, the v2 variables (DATABASE_SERVER,
+/// DATABASE_NAME, DATABASE_USER, DATABASE_PWD; SQL Server through $ODBC_DRIVER), else a SQLite
+/// file through the SQLite3 ODBC driver. A password is never accepted on the command line.
+public struct ConnectionSettings: Sendable {
+    public let connectionString: String
+    public let source: String
+
+    public static func resolve(
+        string: String?, file: String?, dsn: String?, database: String, environment: [String: String]
+    ) throws(Failure) -> ConnectionSettings {
+        func refuseSecrets(_ value: String, _ flag: String) throws(Failure) {
+            if value.range(of: #"(?i)(^|;)\s*(pwd|password)\s*="#, options: .regularExpression) != nil {
+                throw Failure(.usage, "\(flag) must not carry a password: put the connection string in $ODBC_CONNECTION_STRING or --connection-string-file FILE (mode 0600)")
+            }
+        }
+        let settings: ConnectionSettings
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw Failure(.noInput, "cannot read the connection string file", at: file)
+            }
+            settings = ConnectionSettings(connectionString: text.trimmingCharacters(in: .whitespacesAndNewlines), source: file)
+        } else if let string {
+            try refuseSecrets(string, "--connection-string")
+            settings = ConnectionSettings(connectionString: string, source: "--connection-string")
+        } else if let dsn {
+            try refuseSecrets(dsn, "--dsn")
+            settings = ConnectionSettings(connectionString: dsn.contains("=") ? dsn : "DSN=\(dsn)", source: "--dsn")
+        } else if let value = environment["ODBC_CONNECTION_STRING"], !value.isEmpty {
+            settings = ConnectionSettings(connectionString: value, source: "$ODBC_CONNECTION_STRING")
+        } else if let server = environment["DATABASE_SERVER"], !server.isEmpty {
+            guard let name = environment["DATABASE_NAME"], !name.isEmpty else {
+                throw Failure(.config, "DATABASE_SERVER is set but DATABASE_NAME is not")
+            }
+            let driver = environment["ODBC_DRIVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "ODBC Driver 18 for SQL Server"
+            var parts = ["Driver=\(braced(driver))", "Server=\(braced(server))", "Database=\(braced(name))"]
+            if let user = environment["DATABASE_USER"], !user.isEmpty { parts.append("UID=\(braced(user))") }
+            if let password = environment["DATABASE_PWD"], !password.isEmpty { parts.append("PWD=\(braced(password))") }
+            if !driver.lowercased().contains("freetds") { parts.append("Encrypt=yes") }
+            settings = ConnectionSettings(connectionString: parts.joined(separator: ";") + ";", source: "$DATABASE_SERVER")
+        } else {
+            let path = database.hasPrefix("/") ? database : FileManager.default.currentDirectoryPath + "/" + database
+            settings = ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(braced(path));", source: "--db \(database)")
+        }
+        settings.registerSecrets()
+        return settings
+    }
+
+    /// `{value}` (with `}` doubled) when the value needs it.
+    public static func braced(_ value: String) -> String {
+        value.contains(where: { ";{}=".contains($0) }) || value.hasPrefix(" ") ? "{" + value.replacingOccurrences(of: "}", with: "}}") + "}" : value
+    }
+
+    func registerSecrets() {
+        for part in connectionString.split(separator: ";") {
+            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pieces.count == 2, ["pwd", "password"].contains(pieces[0].lowercased()) {
+                Redactor.shared.register(pieces[1])
+                Redactor.shared.register(pieces[1].trimmingCharacters(in: CharacterSet(charactersIn: "{}")))
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// The four databases ncp-load writes to, and everything that differs between them.
+public enum Dialect: String, Sendable, CaseIterable {
+    case sqlite, postgresql, sqlserver, mariadb
+
+    /// From `SQLGetInfo(SQL_DBMS_NAME)`.
+    public static func detect(dbmsName: String) -> Dialect? {
+        let name = dbmsName.lowercased()
+        if name.contains("sqlite") { return .sqlite }
+        if name.contains("postgres") { return .postgresql }
+        if name.contains("sql server") || name.contains("microsoft") { return .sqlserver }
+        if name.contains("mariadb") || name.contains("mysql") { return .mariadb }
+        return nil
+    }
+
+    /// From a connection string's driver name, for `--dry-run` (which never connects).
+    public static func guess(connectionString: String) -> Dialect {
+        let text = connectionString.lowercased()
+        if text.contains("postgres") { return .postgresql }
+        if text.contains("sql server") || text.contains("freetds") || text.contains("tdsodbc") { return .sqlserver }
+        if text.contains("mariadb") || text.contains("mysql") { return .mariadb }
+        return .sqlite
+    }
+
+    public func quote(_ identifier: String) -> String {
+        switch self {
+        case .sqlserver: return "[" + identifier.replacingOccurrences(of: "]", with: "]]") + "]"
+        case .mariadb: return "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`"
+        case .sqlite, .postgresql: return "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+
+    public var maxIdentifierLength: Int {
+        switch self {
+        case .postgresql: return 63
+        case .mariadb: return 64
+        case .sqlserver, .sqlite: return 128
+        }
+    }
+
+    /// Whether identifiers differing only by case are the same column.
+    public var caseInsensitiveNames: Bool { self == .sqlserver || self == .mariadb || self == .sqlite }
+
+    public func sqlType(_ kind: ValueKind, isKey: Bool = false) -> String {
+        switch (self, kind) {
+        case (.sqlite, .bool), (.sqlite, .int): return "INTEGER"
+        case (.sqlite, .float): return "REAL"
+        case (.sqlite, .timestamp), (.sqlite, .text): return "TEXT"
+        case (.postgresql, .bool): return "BOOLEAN"
+        case (.postgresql, .int): return "BIGINT"
+        case (.postgresql, .float): return "DOUBLE PRECISION"
+        case (.postgresql, .timestamp): return "TIMESTAMPTZ"
+        case (.postgresql, .text): return "TEXT"
+        case (.sqlserver, .bool): return "BIT"
+        case (.sqlserver, .int): return "BIGINT"
+        case (.sqlserver, .float): return "FLOAT"
+        case (.sqlserver, .timestamp): return "DATETIMEOFFSET(0)"
+        case (.sqlserver, .text): return isKey ? "NVARCHAR(450)" : "NVARCHAR(MAX)"
+        case (.mariadb, .bool): return "BOOLEAN"
+        case (.mariadb, .int): return "BIGINT"
+        case (.mariadb, .float): return "DOUBLE"
+        case (.mariadb, .timestamp): return "VARCHAR(40)"
+        case (.mariadb, .text): return isKey ? "VARCHAR(255)" : "LONGTEXT"
+        }
+    }
+
+    /// A placeholder that converts bound text to the column's type.
+    public func placeholder(_ kind: ValueKind) -> String {
+        switch (self, kind) {
+        case (_, .text): return "?"
+        case (.sqlite, .bool), (.sqlite, .int): return "CAST(? AS INTEGER)"
+        case (.sqlite, .float): return "CAST(? AS REAL)"
+        case (.sqlite, .timestamp): return "?"
+        case (.postgresql, .bool): return "CAST(? AS BOOLEAN)"
+        case (.postgresql, .int): return "CAST(? AS BIGINT)"
+        case (.postgresql, .float): return "CAST(? AS DOUBLE PRECISION)"
+        case (.postgresql, .timestamp): return "CAST(? AS TIMESTAMPTZ)"
+        case (.sqlserver, .bool): return "CAST(? AS BIT)"
+        case (.sqlserver, .int): return "CAST(? AS BIGINT)"
+        case (.sqlserver, .float): return "CAST(? AS FLOAT)"
+        case (.sqlserver, .timestamp): return "CAST(? AS DATETIMEOFFSET(0))"
+        case (.mariadb, .bool), (.mariadb, .int): return "CAST(? AS SIGNED)"
+        case (.mariadb, .float): return "CAST(? AS DOUBLE)"
+        case (.mariadb, .timestamp): return "?"
+        }
+    }
+
+    /// Text for a boolean as the column's type takes it.
+    public func boolText(_ value: Bool) -> String {
+        self == .postgresql ? (value ? "true" : "false") : (value ? "1" : "0")
+    }
+
+    /// UTF-16 binding for NVARCHAR (SQL Server turns narrow text into its code page).
+    public var wideText: Bool { self == .sqlserver }
+
+    /// Rows per INSERT statement and rows per parameter array (reference odbc-load §2, §6):
+    /// psqlODBC only emulates arrays, so multi-row VALUES (≤ 7,400 parameters); the others run
+    /// column-wise arrays natively or in the driver.
+    public func shape(columns: Int) -> (rowsPerStatement: Int, arraySize: Int) {
+        switch self {
+        case .postgresql: return (max(1, min(100, 7_400 / max(columns, 1))), 1)
+        case .sqlite: return (1, 1_000)
+        case .mariadb: return (1, 1_000)
+        case .sqlserver: return (1, 1_000)
+        }
+    }
+
+    /// Kind of an existing column from its ODBC SQL type.
+    public static func kind(ofSQLType type: Int) -> ValueKind {
+        switch type {
+        case -7, 16: return .bool  // SQL_BIT, BOOLEAN
+        case -5, 4, 5, -6: return .int  // BIGINT, INTEGER, SMALLINT, TINYINT
+        case 6, 7, 8, 2, 3: return .float  // FLOAT, REAL, DOUBLE, NUMERIC, DECIMAL
+        case 93, 11, -155: return .timestamp  // TYPE_TIMESTAMP, TIMESTAMP, SS_TIMESTAMPOFFSET
+        default: return .text
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import CODBCShim
+import Foundation
+import ReportKit
+
+/// A failed ODBC call: SQLSTATE, the driver's message, and what we were doing.
+public struct ODBCError: ToolError, CustomStringConvertible {
+    public let sqlState: String
+    public let nativeError: Int
+    public let driverMessage: String
+    public let action: String
+
+    public var message: String { "\(action) failed: [\(sqlState)] \(Redactor.shared.redact(driverMessage))" }
+    public var description: String { line }
+
+    /// SQLSTATE classes to exit codes: can't connect 69, bad login 77, bad data 65, our own SQL 70.
+    public var exitStatus: ExitStatus {
+        switch sqlState.prefix(2) {
+        case "08": return .unavailable
+        case "28": return .noPermission
+        case "22", "23": return .dataError
+        case "IM": return .config
+        case "HY" where sqlState == "HYT00" || sqlState == "HYT01": return .unavailable
+        case "40": return .tempFail
+        default: return .software
+        }
+    }
+}
+
+/// One ODBC environment + connection, autocommit off: every load is one transaction.
+public final class ODBCConnection {
+    private var env: SQLHENV?
+    private(set) var dbc: SQLHDBC?
+
+    public init(connectionString: String) throws {
+        var env: SQLHENV?
+        guard codbc_succeeded(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_ENV), nil, &env)) != 0 else {
+            throw Failure(.software, "cannot allocate an ODBC environment")
+        }
+        self.env = env
+        _ = codbc_set_env_uint(env, SQLINTEGER(SQL_ATTR_ODBC_VERSION), SQLULEN(SQL_OV_ODBC3))
+        var dbc: SQLHDBC?
+        try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_DBC), env, &dbc), SQLSMALLINT(SQL_HANDLE_ENV), env, "allocating a connection")
+        self.dbc = dbc
+        var out = [SQLCHAR](repeating: 0, count: 2048)
+        var outLength: SQLSMALLINT = 0
+        var input = Array(connectionString.utf8)
+        let rc = input.withUnsafeMutableBufferPointer { buffer in
+            SQLDriverConnect(dbc, nil, buffer.baseAddress, SQLSMALLINT(buffer.count), &out, SQLSMALLINT(out.count), &outLength, SQLUSMALLINT(SQL_DRIVER_NOPROMPT))
+        }
+        try ODBCConnection.check(rc, SQLSMALLINT(SQL_HANDLE_DBC), dbc, "connecting (\(Redactor.shared.redact(connectionString)))")
+        try ODBCConnection.check(codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_AUTOCOMMIT), SQLULEN(SQL_AUTOCOMMIT_OFF)),
+                                 SQLSMALLINT(SQL_HANDLE_DBC), dbc, "turning autocommit off")
+    }
+
+    deinit {
+        if let dbc {
+            SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_ROLLBACK))
+            SQLDisconnect(dbc)
+            SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_DBC), dbc)
+        }
+        if let env { SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_ENV), env) }
+    }
+
+    /// Every ODBC call goes through here: SQLSTATE and message become a typed error.
+    static func check(_ rc: SQLRETURN, _ type: SQLSMALLINT, _ handle: SQLHANDLE?, _ action: String) throws {
+        if codbc_succeeded(rc) != 0 { return }
+        if rc == SQLRETURN(SQL_NO_DATA) { return }
+        var state = [SQLCHAR](repeating: 0, count: 6)
+        var native: SQLINTEGER = 0
+        var text = [SQLCHAR](repeating: 0, count: 1024)
+        var length: SQLSMALLINT = 0
+        var sqlState = "HY000"
+        var message = "no diagnostic (return code \(rc))"
+        if let handle, codbc_succeeded(SQLGetDiagRec(type, handle, 1, &state, &native, &text, SQLSMALLINT(text.count), &length)) != 0 {
+            sqlState = String(decoding: state.prefix(5), as: UTF8.self)
+            message = String(decoding: text.prefix(Int(max(0, min(Int(length), text.count - 1)))), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        throw ODBCError(sqlState: sqlState, nativeError: Int(native), driverMessage: message, action: action)
+    }
+
+    public func info(_ type: Int32) -> String {
+        var buffer = [SQLCHAR](repeating: 0, count: 256)
+        var length: SQLSMALLINT = 0
+        guard codbc_succeeded(SQLGetInfo(dbc, SQLUSMALLINT(type), &buffer, SQLSMALLINT(buffer.count), &length)) != 0 else { return "" }
+        return String(decoding: buffer.prefix(Int(length)), as: UTF8.self)
+    }
+
+    public func statement() throws -> ODBCStatement { try ODBCStatement(connection: self) }
+
+    /// Runs SQL without parameters (DDL, DELETE).
+    public func execute(_ sql: String) throws {
+        let statement = try self.statement()
+        try statement.execDirect(sql)
+    }
+
+    public func commit() throws {
+        try ODBCConnection.check(SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_COMMIT)), SQLSMALLINT(SQL_HANDLE_DBC), dbc, "committing")
+    }
+
+    public func rollback() {
+        SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_ROLLBACK))
+    }
+
+    /// Column names and SQL types of a table, or nil when it does not exist.
+    public func columns(of table: String, quoted: String) throws -> [(name: String, sqlType: Int)]? {
+        let statement = try self.statement()
+        do {
+            try statement.execDirect("SELECT * FROM \(quoted) WHERE 1=0")
+        } catch let error as ODBCError where error.sqlState.hasPrefix("42") || error.sqlState == "HY000" {
+            rollback()  // PostgreSQL aborts the transaction on an error
+            return nil
+        }
+        return try statement.describeColumns()
+    }
+}
+
+/// A statement handle with parameter binding (absolute addresses, column-wise arrays).
+public final class ODBCStatement {
+    let connection: ODBCConnection
+    private(set) var stmt: SQLHSTMT?
+
+    init(connection: ODBCConnection) throws {
+        self.connection = connection
+        var stmt: SQLHSTMT?
+        try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_STMT), connection.dbc, &stmt),
+                                 SQLSMALLINT(SQL_HANDLE_DBC), connection.dbc, "allocating a statement")
+        self.stmt = stmt
+    }
+
+    deinit { if let stmt { SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_STMT), stmt) } }
+
+    func check(_ rc: SQLRETURN, _ action: String) throws {
+        try ODBCConnection.check(rc, SQLSMALLINT(SQL_HANDLE_STMT), stmt, action)
+    }
+
+    public func execDirect(_ sql: String) throws {
+        var text = Array(sql.utf8)
+        let rc = text.withUnsafeMutableBufferPointer { SQLExecDirect(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        try check(rc, "running \(sql.prefix(80))")
+    }
+
+    public func prepare(_ sql: String) throws {
+        var text = Array(sql.utf8)
+        let rc = text.withUnsafeMutableBufferPointer { SQLPrepare(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        try check(rc, "preparing \(sql.prefix(80))")
+    }
+
+    /// Parameter arrays of `size` rows, bound column-wise.
+    public func setParamsetSize(_ size: Int) throws {
+        try check(codbc_set_stmt_uint(stmt, SQLINTEGER(SQL_ATTR_PARAM_BIND_TYPE), SQLULEN(SQL_PARAM_BIND_BY_COLUMN)), "binding by column")
+        try check(codbc_set_stmt_uint(stmt, SQLINTEGER(SQL_ATTR_PARAMSET_SIZE), SQLULEN(size)), "setting the array size")
+    }
+
+    /// Binds parameter `number` (1-based) to `slots` buffers of `width` bytes each and their
+    /// length indicators. Text goes as UTF-8 (`wide`: UTF-16 for SQL Server's NVARCHAR).
+    public func bindText(_ number: Int, buffer: UnsafeMutableRawPointer, width: Int, indicators: UnsafeMutablePointer<SQLLEN>, wide: Bool) throws {
+        let cType = SQLSMALLINT(wide ? SQL_C_WCHAR : SQL_C_CHAR)
+        let sqlType = SQLSMALLINT(wide ? SQL_WVARCHAR : SQL_VARCHAR)
+        let column = SQLULEN(max(1, wide ? width / 2 : width))
+        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, column, 0,
+                                   buffer, SQLLEN(width), indicators), "binding parameter \(number)")
+    }
+
+    public func execute() throws {
+        try check(SQLExecute(stmt), "inserting rows")
+    }
+
+    public func closeCursor() { SQLFreeStmt(stmt, SQLUSMALLINT(SQL_CLOSE)) }
+
+    func describeColumns() throws -> [(name: String, sqlType: Int)] {
+        var count: SQLSMALLINT = 0
+        try check(SQLNumResultCols(stmt, &count), "reading columns")
+        var result: [(String, Int)] = []
+        for index in 0..<Int(count) {
+            var name = [SQLCHAR](repeating: 0, count: 512)
+            var nameLength: SQLSMALLINT = 0
+            var type: SQLSMALLINT = 0
+            var size: SQLULEN = 0
+            var digits: SQLSMALLINT = 0
+            var nullable: SQLSMALLINT = 0
+            try check(SQLDescribeCol(stmt, SQLUSMALLINT(index + 1), &name, SQLSMALLINT(name.count), &nameLength, &type, &size, &digits, &nullable),
+                      "describing column \(index + 1)")
+            result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), Int(type)))
+        }
+        closeCursor()
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+/// The SQL ncp-load sends, per dialect. Identifiers are always quoted; values always bound.
+public struct SQLBuilder: Sendable {
+    public let dialect: Dialect
+    public let table: String
+
+    public init(dialect: Dialect, table: String) {
+        self.dialect = dialect
+        self.table = table
+    }
+
+    var quotedTable: String { dialect.quote(table) }
+
+    public func createTable(_ columns: [(name: String, kind: ValueKind)], keys: [String]) -> [String] {
+        let definitions = columns.map { "\(dialect.quote($0.name)) \(dialect.sqlType($0.kind, isKey: keys.contains($0.name)))" }
+        var statements = ["CREATE TABLE \(quotedTable) (\n  " + definitions.joined(separator: ",\n  ") + "\n)"]
+        if !keys.isEmpty { statements.append(uniqueIndex(keys)) }
+        return statements
+    }
+
+    public func uniqueIndex(_ keys: [String]) -> String {
+        let name = dialect.quote(String(("ux_" + table + "_" + keys.joined(separator: "_")).prefix(dialect.maxIdentifierLength)))
+        return "CREATE UNIQUE INDEX \(name) ON \(quotedTable) (\(keys.map(dialect.quote).joined(separator: ", ")))"
+    }
+
+    public func addColumn(_ name: String, _ kind: ValueKind) -> String {
+        let column = "\(dialect.quote(name)) \(dialect.sqlType(kind))"
+        switch dialect {
+        case .sqlserver: return "ALTER TABLE \(quotedTable) ADD \(column)"
+        default: return "ALTER TABLE \(quotedTable) ADD COLUMN \(column)"
+        }
+    }
+
+    /// `DELETE … WHERE p1 = ? AND p2 = ?`: the slice a partitioned load replaces.
+    public func deletePartition(_ columns: [String]) -> String {
+        "DELETE FROM \(quotedTable) WHERE " + columns.map { "\(dialect.quote($0)) = ?" }.joined(separator: " AND ")
+    }
+
+    /// INSERT of `rows` rows (multi-row VALUES), or the dialect's upsert when `keys` are given.
+    public func insert(_ columns: [(name: String, kind: ValueKind)], rows: Int, keys: [String]) -> String {
+        let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
+        let row = "(" + columns.map { dialect.placeholder($0.kind) }.joined(separator: ", ") + ")"
+        let values = Array(repeating: row, count: rows).joined(separator: ", ")
+        let updates = columns.map(\.name).filter { !keys.contains($0) }
+        guard !keys.isEmpty else { return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values)" }
+        switch dialect {
+        case .postgresql, .sqlite:
+            let set = updates.map { "\(dialect.quote($0)) = excluded.\(dialect.quote($0))" }.joined(separator: ", ")
+            let conflict = "(\(keys.map(dialect.quote).joined(separator: ", ")))"
+            return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values) ON CONFLICT \(conflict) "
+                + (updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET \(set)")
+        case .mariadb:
+            let set = (updates.isEmpty ? [keys[0]] : updates).map { "\(dialect.quote($0)) = VALUES(\(dialect.quote($0)))" }.joined(separator: ", ")
+            return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values) ON DUPLICATE KEY UPDATE \(set)"
+        case .sqlserver:
+            let source = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
+            let on = keys.map { "target.\(dialect.quote($0)) = source.\(dialect.quote($0))" }.joined(separator: " AND ")
+            let set = updates.map { "\(dialect.quote($0)) = source.\(dialect.quote($0))" }.joined(separator: ", ")
+            let inserted = columns.map { "source.\(dialect.quote($0.name))" }.joined(separator: ", ")
+            return "MERGE INTO \(quotedTable) WITH (HOLDLOCK) AS target USING (VALUES \(values)) AS source (\(source)) ON \(on) "
+                + (updates.isEmpty ? "" : "WHEN MATCHED THEN UPDATE SET \(set) ")
+                + "WHEN NOT MATCHED THEN INSERT (\(names)) VALUES (\(inserted));"
+        }
+    }
+}

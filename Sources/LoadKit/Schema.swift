@@ -1,0 +1,129 @@
+import ReportKit
+
+/// What a value is, for choosing column types. NCP ids are strings and stay text.
+public enum ValueKind: String, Sendable, Equatable {
+    case bool, int, float, timestamp, text
+
+    /// The kind a column needs to hold both.
+    public func merged(with other: ValueKind) -> ValueKind {
+        if self == other { return self }
+        if (self == .int && other == .float) || (self == .float && other == .int) { return .float }
+        return .text
+    }
+
+    /// Whether a column of this kind can hold a value of `other` without loss.
+    public func accepts(_ other: ValueKind) -> Bool {
+        self == other || self == .text || (self == .float && other == .int)
+    }
+}
+
+/// One flattened value: its kind and the text bound for it (nil is NULL).
+public struct FlatValue: Sendable, Equatable {
+    public let kind: ValueKind?
+    public let text: String?
+    public let bool: Bool?
+
+    static let null = FlatValue(kind: nil, text: nil, bool: nil)
+}
+
+public enum Flattener {
+    /// `a.b` → `a_b` (separator configurable); arrays as compact JSON text; `{}` as NULL.
+    public static func flatten(_ value: JSONValue, separator: String, prefix: String = "", into out: inout [(String, FlatValue)]) {
+        guard case .object(let object) = value else { return }
+        for (key, child) in object.pairs {
+            let name = prefix.isEmpty ? key : prefix + separator + key
+            switch child {
+            case .object(let nested):
+                if nested.pairs.isEmpty { out.append((name, .null)) } else { flatten(child, separator: separator, prefix: name, into: &out) }
+            default:
+                out.append((name, leaf(child)))
+            }
+        }
+    }
+
+    static func leaf(_ value: JSONValue) -> FlatValue {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return FlatValue(kind: .bool, text: b ? "true" : "false", bool: b)
+        case .number(let literal):
+            let isInteger = !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) && Int64(literal) != nil
+            return FlatValue(kind: isInteger ? .int : .float, text: literal, bool: nil)
+        case .string(let s):
+            let text = s.value
+            if let normalized = timestamp(text) { return FlatValue(kind: .timestamp, text: normalized, bool: nil) }
+            return FlatValue(kind: .text, text: text, bool: nil)
+        case .array, .object:
+            return FlatValue(kind: .text, text: value.compactString, bool: nil)
+        }
+    }
+
+    /// An ISO 8601 date-time with an offset, normalised to `+09:00` (SQLite and SQL Server need
+    /// the colon; NCP sends `+0900`). Nil when the text is not one.
+    public static func timestamp(_ text: String) -> String? {
+        let u = Array(text.utf8)
+        guard u.count >= 20, u.count <= 35, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54 || u[10] == 0x20, u[13] == 0x3A, u[16] == 0x3A else { return nil }
+        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { $0 < u.count && (0x30...0x39).contains(u[$0]) } }
+        guard digits(0..<4), digits(5..<7), digits(8..<10), digits(11..<13), digits(14..<16), digits(17..<19) else { return nil }
+        var index = 19
+        if index < u.count, u[index] == 0x2E {
+            index += 1
+            let start = index
+            while index < u.count, (0x30...0x39).contains(u[index]) { index += 1 }
+            guard index > start else { return nil }
+        }
+        let body = String(decoding: u[0..<index], as: UTF8.self)
+        let zone = Array(u[index...])
+        if zone == [0x5A] { return body + "+00:00" }
+        guard zone.count == 5 || zone.count == 6, zone[0] == 0x2B || zone[0] == 0x2D else { return nil }
+        let hours = zone[1...2], minutes = zone.count == 5 ? zone[3...4] : zone[4...5]
+        guard zone.count == 5 || zone[3] == 0x3A, (hours + minutes).allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return body + String(decoding: [zone[0]] + hours + [0x3A] + minutes, as: UTF8.self)
+    }
+}
+
+/// Turns JSON keys into safe column names: letters, digits and `_`; not starting with a digit;
+/// no longer than the dialect allows; unique (also without regard to case where the database
+/// ignores it), collisions numbered `_2`, `_3`. The same key always gets the same name.
+public struct ColumnNamer: Sendable {
+    public let dialect: Dialect
+    private var byKey: [String: String] = [:]
+    private var taken: Set<String> = []
+    private var existing: Set<String> = []
+    private var claimed: Set<String> = []
+
+    public init(dialect: Dialect, existing: [String] = []) {
+        self.dialect = dialect
+        for name in existing {
+            taken.insert(normalise(name))
+            self.existing.insert(name)
+        }
+    }
+
+    func normalise(_ name: String) -> String { dialect.caseInsensitiveNames ? name.lowercased() : name }
+
+    /// Names a key. Candidates are tried in a fixed order (base, base_2, …): an existing column
+    /// of exactly that name is reused, a free name is created, so reruns map keys the same way.
+    public mutating func name(for key: String) -> String {
+        if let known = byKey[key] { return known }
+        var base = String(key.unicodeScalars.map { scalar -> Character in
+            (scalar.properties.isAlphabetic && scalar.isASCII) || ("0"..."9").contains(scalar) || scalar == "_" ? Character(scalar) : "_"
+        })
+        if base.isEmpty || base.first!.isNumber { base = "c_" + base }
+        let limit = dialect.maxIdentifierLength
+        var candidate = String(base.prefix(limit))
+        var counter = 2
+        while true {
+            if existing.contains(candidate), !claimed.contains(candidate) { break }
+            if !taken.contains(normalise(candidate)) {
+                taken.insert(normalise(candidate))
+                break
+            }
+            let suffix = "_\(counter)"
+            candidate = String(base.prefix(limit - suffix.count)) + suffix
+            counter += 1
+        }
+        claimed.insert(candidate)
+        byKey[key] = candidate
+        return candidate
+    }
+}

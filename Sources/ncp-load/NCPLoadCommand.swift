@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import LoadKit
+import ReportKit
+
+@main
+struct NCPLoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ncp-load",
+        abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
+        discussion: """
+            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers
+            types (integer, float, boolean, timestamp with offset, text; NCP ids stay text),
+            creates the table if missing and adds columns for new fields (never narrows or
+            converts: a value that no longer fits its column is an error naming both), and
+            loads everything in ONE transaction: a bad line, a failing statement or a kill
+            leaves the database as it was.
+
+            --partition col=val stamps the columns on every row and replaces exactly that slice
+            (delete, then insert, same transaction), so re-running a period never duplicates
+            rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
+
+            Connection, first that is given: --connection-string-file FILE,
+            --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2
+            variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via
+            $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db
+            (default ./report.sqlite) through the SQLite3 ODBC driver.
+
+            Examples:
+              ncp-fetch server --trailer | ncp-load --table server --partition period=2026-10 --partition customer=alpha --require-trailer
+              ncp-load --table server --key serverInstanceNo --db report.sqlite < servers.ndjson
+              ncp-load --table server --dry-run < servers.ndjson
+
+            Exit status:
+            \(ExitStatus.helpTable)
+            """,
+        version: ToolVersion.current
+    )
+
+    @Option(help: "Table to load into.")
+    var table: String
+
+    @Option(name: .customLong("partition"), help: ArgumentHelp("Stamp and replace this slice (repeatable).", valueName: "col=val"))
+    var partitions: [String] = []
+
+    @Option(help: ArgumentHelp("Upsert on these columns (comma-separated).", valueName: "col,..."))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Also keep each original line in this column.", valueName: "col"))
+    var rawColumn: String?
+
+    @Option(help: ArgumentHelp("Joins nested keys (default _).", valueName: "sep"))
+    var separator: String = "_"
+
+    @Option(help: ArgumentHelp("ODBC connection string without a password.", valueName: "string"))
+    var connectionString: String?
+
+    @Option(help: ArgumentHelp("Read the connection string (which may hold a password) from this file.", valueName: "file"))
+    var connectionStringFile: String?
+
+    @Option(help: ArgumentHelp("An ODBC data source name.", valueName: "name"))
+    var dsn: String?
+
+    @Option(help: ArgumentHelp("SQLite file for the embedded default ($REPORT_DB).", valueName: "file"))
+    var db: String?
+
+    @Flag(help: "Require the completeness trailer (DESIGN.md §4) as the last line.")
+    var requireTrailer = false
+
+    @Flag(help: "Print the DDL and the plan without touching the database.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("none, or json: print what was done on stdout.", valueName: "none|json"))
+    var report: String = "none"
+
+    @Option(help: ArgumentHelp("Rows typed and inserted together (default 5000).", valueName: "n"))
+    var batchSize: Int = 5_000
+
+    @Option(help: ArgumentHelp("Read this file instead of stdin.", valueName: "file"))
+    var input: String = "-"
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        await ToolMain.run(tool: "ncp-load", logging: logging) { try execute() }
+    }
+
+    func execute() throws {
+        guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
+        guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
+        guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
+        var options = LoadOptions(table: table)
+        options.partition = try KeyValueArguments.parse(partitions).map { ($0.key, $0.value) }
+        options.keys = key.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        options.rawColumn = rawColumn
+        options.separator = separator
+        options.requireTrailer = requireTrailer
+        options.batchSize = batchSize
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ConnectionSettings.resolve(
+            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
+            environment: environment)
+        let fd: Int32 = input == "-" ? 0 : open(input, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the input", at: input) }
+        let reader = NDJSONReader(fd: fd, source: input == "-" ? "stdin" : input)
+
+        if dryRun {
+            let dialect = Dialect.guess(connectionString: settings.connectionString)
+            let result = try Loader(connection: nil, dialect: dialect, options: options).run(reader)
+            let out = OutputStream.stdout
+            try out.writeLine("-- ncp-load plan (\(dialect.rawValue), connection from \(settings.source)): \(result.rows) rows into \(table), \(result.columns.count) columns; the table is assumed not to exist")
+            for statement in result.statements { try out.writeLine(statement + ";") }
+            try out.flush()
+            return
+        }
+
+        Log.shared.info("connecting", ["source": settings.source])
+        let connection = try ODBCConnection(connectionString: settings.connectionString)
+        let dbms = connection.info(17)  // SQL_DBMS_NAME
+        guard let dialect = Dialect.detect(dbmsName: dbms) else {
+            throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
+        }
+        let result: LoadReport
+        do {
+            result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
+            try connection.commit()
+        } catch {
+            connection.rollback()
+            throw error
+        }
+        if !logging.quiet {
+            let added = result.newColumns.isEmpty ? "" : ", new columns: \(result.newColumns.joined(separator: ", "))"
+            let created = result.createdTable ? " (created the table)" : ""
+            FileHandle.standardError.write(Data("ncp-load: \(result.rows) rows into \(table)\(created)\(added) in \(String(format: "%.2f", result.seconds)) s\n".utf8))
+        }
+        if report == "json" {
+            try OutputStream.stdout.writeLine(result.json)
+            try OutputStream.stdout.flush()
+        }
+    }
+}
