@@ -91,3 +91,38 @@ subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
 print(f"{time.perf_counter() - start:.3f}")
 PY
 }
+
+# A TCP port nothing listens on now (loopback).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Starts a throwaway PostgreSQL server on 127.0.0.1 (trust auth, fsync off) for the tests and
+# exports REPORT_TEST_PG, an ODBC connection string for it. Usage: start_postgres DIR PORT
+start_postgres() {
+  local dir="$1" port="$2" bin
+  bin="$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d | sort -V | tail -n 1)"
+  [ -x "$bin/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql" 69
+  mkdir -p "$dir"
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+    die "initdb failed: $(tail -n 3 "$dir/initdb.log")" 69
+  "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null ||
+    die "PostgreSQL did not start: $(tail -n 3 "$dir/server.log")" 69
+  POSTGRES_DIR="$dir"
+  POSTGRES_RUN=("${run[@]}")
+  POSTGRES_BIN="$bin"
+  export REPORT_TEST_PG="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=$port;Database=postgres;Uid=postgres;"
+}
+
+stop_postgres() {
+  if [ -n "${POSTGRES_DIR:-}" ] && [ -d "$POSTGRES_DIR/data" ]; then
+    "${POSTGRES_RUN[@]}" "$POSTGRES_BIN/pg_ctl" -D "$POSTGRES_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  POSTGRES_DIR=
+}

@@ -36,7 +36,8 @@ public struct ConnectionSettings: Sendable {
                 throw Failure(.config, "DATABASE_SERVER is set but DATABASE_NAME is not")
             }
             let driver = environment["ODBC_DRIVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "ODBC Driver 18 for SQL Server"
-            var parts = ["Driver=\(braced(driver))", "Server=\(braced(server))", "Database=\(braced(name))"]
+            if let password = environment["DATABASE_PWD"] { Redactor.shared.register(password) }
+            var parts = ["Driver={\(driver.replacingOccurrences(of: "}", with: "}}"))}", "Server=\(braced(server))", "Database=\(braced(name))"]
             if let user = environment["DATABASE_USER"], !user.isEmpty { parts.append("UID=\(braced(user))") }
             if let password = environment["DATABASE_PWD"], !password.isEmpty { parts.append("PWD=\(braced(password))") }
             if !driver.lowercased().contains("freetds") { parts.append("Encrypt=yes") }
@@ -55,12 +56,39 @@ public struct ConnectionSettings: Sendable {
     }
 
     func registerSecrets() {
-        for part in connectionString.split(separator: ";") {
-            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pieces.count == 2, ["pwd", "password"].contains(pieces[0].lowercased()) {
-                Redactor.shared.register(pieces[1])
-                Redactor.shared.register(pieces[1].trimmingCharacters(in: CharacterSet(charactersIn: "{}")))
-            }
+        for (key, value) in ConnectionSettings.pairs(connectionString) where ["pwd", "password"].contains(key.lowercased()) {
+            Redactor.shared.register(value)
         }
+    }
+
+    /// `key=value;…` with `{…}` values (which may hold `;`, and `}}` for `}`).
+    static func pairs(_ text: String) -> [(String, String)] {
+        var result: [(String, String)] = []
+        var chars = Array(text)[...]
+        while !chars.isEmpty {
+            let key = String(chars.prefix { $0 != "=" && $0 != ";" }).trimmingCharacters(in: .whitespaces)
+            chars = chars.drop { $0 != "=" && $0 != ";" }
+            guard chars.first == "=" else { chars = chars.dropFirst(); continue }
+            chars = chars.dropFirst().drop { $0 == " " }
+            var value = ""
+            if chars.first == "{" {
+                chars = chars.dropFirst()
+                while let c = chars.first {
+                    chars = chars.dropFirst()
+                    if c == "}" {
+                        if chars.first == "}" { value.append("}"); chars = chars.dropFirst(); continue }
+                        break
+                    }
+                    value.append(c)
+                }
+                chars = chars.drop { $0 != ";" }
+            } else {
+                value = String(chars.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces)
+                chars = chars.drop { $0 != ";" }
+            }
+            chars = chars.dropFirst()
+            result.append((key, value))
+        }
+        return result
     }
 }

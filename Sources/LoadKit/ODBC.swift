@@ -102,6 +102,13 @@ public final class ODBCConnection {
         SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_ROLLBACK))
     }
 
+    /// Runs a query and returns every value as text (nil for NULL): for checks and tests.
+    public func query(_ sql: String) throws -> [[String?]] {
+        let statement = try self.statement()
+        try statement.execDirect(sql)
+        return try statement.fetchAllAsText()
+    }
+
     /// Column names and SQL types of a table, or nil when it does not exist.
     public func columns(of table: String, quoted: String) throws -> [(name: String, sqlType: Int)]? {
         let statement = try self.statement()
@@ -167,6 +174,37 @@ public final class ODBCStatement {
     }
 
     public func closeCursor() { SQLFreeStmt(stmt, SQLUSMALLINT(SQL_CLOSE)) }
+
+    func fetchAllAsText() throws -> [[String?]] {
+        var count: SQLSMALLINT = 0
+        try check(SQLNumResultCols(stmt, &count), "reading columns")
+        var rows: [[String?]] = []
+        while true {
+            let rc = SQLFetch(stmt)
+            if rc == SQLRETURN(SQL_NO_DATA) { break }
+            try check(rc, "fetching")
+            var row: [String?] = []
+            for column in 1...max(Int(count), 1) where count > 0 {
+                var bytes: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                var isNull = false
+                while true {
+                    var indicator: SQLLEN = 0
+                    let got = SQLGetData(stmt, SQLUSMALLINT(column), SQLSMALLINT(SQL_C_CHAR), &chunk, SQLLEN(chunk.count), &indicator)
+                    if got == SQLRETURN(SQL_NO_DATA) { break }
+                    try check(got, "reading a value")
+                    if indicator == SQLLEN(SQL_NULL_DATA) { isNull = true; break }
+                    let available = indicator == SQLLEN(SQL_NO_TOTAL) || Int(indicator) >= chunk.count ? chunk.count - 1 : Int(indicator)
+                    bytes.append(contentsOf: chunk[0..<available])
+                    if got == SQLRETURN(SQL_SUCCESS) { break }
+                }
+                row.append(isNull ? nil : String(decoding: bytes, as: UTF8.self))
+            }
+            rows.append(row)
+        }
+        closeCursor()
+        return rows
+    }
 
     func describeColumns() throws -> [(name: String, sqlType: Int)] {
         var count: SQLSMALLINT = 0

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import ReportKit
+
+/// The built `ncp-load` into the embedded SQLite default, as an operator runs it.
+@Suite(.serialized)
+struct NCPLoadEndToEndTests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ncp-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    var db: String { dir.appendingPathComponent("report.sqlite").path }
+
+    func sqlite(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func lines(_ count: Int, from start: Int = 1) -> String {
+        (start..<(start + count)).map { #"{"serverInstanceNo":"\#($0)","zone":{"code":"KR-1"},"cpu":2}"# }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func loadsReportsAndReplacesAPartition() throws {
+        for _ in 0..<2 {
+            let result = try ToolRunner.run("ncp-load", ["--db", db, "--table", "server", "--partition", "period=2026-10", "--report", "json"],
+                                            environment: ToolRunner.baseEnvironment(), stdin: Self.lines(25))
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONParser.parse(result.stdout)
+            #expect(report["rows"]?.intValue == 25 && report["dialect"]?.stringValue == "sqlite")
+            #expect(result.stderr.contains("ncp-load: 25 rows into server"))
+        }
+        #expect(try sqlite("SELECT count(*), min(zone_code), min(period) FROM server") == "25|KR-1|2026-10")
+    }
+
+    @Test func killedMidLoadLeavesThePreviousPartition() throws {
+        let first = try ToolRunner.run("ncp-load", ["--db", db, "--table", "server", "--partition", "period=2026-10"],
+                                       environment: ToolRunner.baseEnvironment(), stdin: Self.lines(100))
+        #expect(first.status == 0)
+        let process = Process()
+        process.executableURL = try ToolRunner.executable("ncp-load")
+        process.arguments = ["--db", db, "--table", "server", "--partition", "period=2026-10", "--batch-size", "1000"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(Self.lines(20_000, from: 1_000).utf8))  // deleted and inserted, uncommitted
+        usleep(800_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try sqlite("SELECT count(*), min(CAST(serverInstanceNo AS INTEGER)) FROM server") == "100|1")
+    }
+
+    @Test func dryRunTouchesNothingAndPasswordsAreRefused() throws {
+        let plan = try ToolRunner.run("ncp-load", ["--db", db, "--table", "server", "--dry-run"], environment: ToolRunner.baseEnvironment(),
+                                      stdin: Self.lines(3))
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains(#"CREATE TABLE "server""#) && plan.stdout.contains(#""zone_code" TEXT"#))
+        #expect(!FileManager.default.fileExists(atPath: db))
+        let refused = try ToolRunner.run("ncp-load", ["--table", "t", "--connection-string", "Driver={PostgreSQL Unicode};Server=h;PWD=hunter2"],
+                                         environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(refused.status == 64)
+        #expect(!refused.stderr.contains("hunter2"))
+        #expect(refused.stderr.contains("--connection-string-file"))
+        var env = ToolRunner.baseEnvironment()
+        env["ODBC_CONNECTION_STRING"] = "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=9;Database=x;Uid=u;PWD=hunter2;"
+        let unreachable = try ToolRunner.run("ncp-load", ["--table", "t"], environment: env, stdin: Self.lines(1))
+        #expect(unreachable.status == 69)
+        #expect(!unreachable.stderr.contains("hunter2"))
+        let bad = try ToolRunner.run("ncp-load", ["--db", db, "--table", "t"], environment: ToolRunner.baseEnvironment(), stdin: "{\"a\":1}\n{oops}\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 2:"))
+    }
+}

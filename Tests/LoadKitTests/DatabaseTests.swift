@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import ReportKit
+@testable import LoadKit
+
+/// Real drivers: SQLite through the SQLite3 ODBC driver always; PostgreSQL through psqlODBC
+/// when REPORT_TEST_PG names a server (scripts/test starts one).
+struct DatabaseTarget: Sendable, CustomTestStringConvertible {
+    let name: String
+    let connectionString: String
+    var testDescription: String { name }
+
+    static var all: [DatabaseTarget] {
+        let sqlite = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).sqlite").path
+        var targets = [DatabaseTarget(name: "sqlite", connectionString: "Driver={SQLite3};Database=\(sqlite);")]
+        if let pg = ProcessInfo.processInfo.environment["REPORT_TEST_PG"], !pg.isEmpty {
+            targets.append(DatabaseTarget(name: "postgresql", connectionString: pg))
+        }
+        return targets
+    }
+}
+
+func uniqueTable(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }
+
+@discardableResult
+func load(_ lines: [String], into target: DatabaseTarget, _ configure: (inout LoadOptions) -> Void) throws -> LoadReport {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString).ndjson")
+    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let fd = open(file.path, O_RDONLY)
+    defer { close(fd) }
+    let connection = try ODBCConnection(connectionString: target.connectionString)
+    let dialect = try #require(Dialect.detect(dbmsName: connection.info(17)))
+    var options = LoadOptions(table: "t")
+    configure(&options)
+    do {
+        let report = try Loader(connection: connection, dialect: dialect, options: options).run(NDJSONReader(fd: fd, source: "input"))
+        try connection.commit()
+        return report
+    } catch {
+        connection.rollback()
+        throw error
+    }
+}
+
+func rows(_ sql: String, _ target: DatabaseTarget) throws -> [[String?]] {
+    try ODBCConnection(connectionString: target.connectionString).query(sql)
+}
+
+@Suite(.serialized)
+struct DatabaseTests {
+    @Test(arguments: DatabaseTarget.all)
+    func nestedKoreanNullsAndHugeStrings(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("nested")
+        let huge = String(repeating: "가나다", count: 100_000)
+        try load([
+            #"{"id":"0001","zone":{"code":"KR-1"},"tags":["a","b"],"desc":"한글 설명","n":null,"cpu":2,"ratio":0.25,"ok":true,"at":"2024-03-05T10:11:12+0900"}"#,
+            #"{"id":"0002","zone":{"code":"KR-2"},"tags":[],"desc":"\#(huge)","n":null,"cpu":4,"ratio":1,"ok":false,"at":"2024-03-06T00:00:00+0900"}"#,
+        ], into: target) { $0.table = table }
+        let q = target.name == "postgresql" ? "\"" : "\""
+        let result = try rows("SELECT \(q)id\(q), \(q)zone_code\(q), \(q)tags\(q), \(q)desc\(q), \(q)n\(q), \(q)cpu\(q), \(q)ok\(q) FROM \(q)\(table)\(q) ORDER BY 1", target)
+        #expect(result.count == 2)
+        #expect(result[0][0] == "0001")  // ids stay text: leading zeros kept
+        #expect(result[0][1] == "KR-1" && result[0][2] == #"["a","b"]"# && result[0][3] == "한글 설명" && result[0][4] == nil)
+        #expect(result[1][3] == huge)
+        #expect(result[0][5] == "2")
+        #expect(["1", "t", "true"].contains(result[0][6] ?? ""))
+        let at = try rows("SELECT \(q)at\(q) FROM \(q)\(table)\(q) ORDER BY 1", target)
+        if target.name == "sqlite" {
+            #expect(at[0][0] == "2024-03-05T10:11:12+09:00")
+            #expect(try rows("SELECT julianday(\"at\") IS NOT NULL FROM \"\(table)\"", target).allSatisfy { $0[0] == "1" })
+        } else {
+            #expect(try rows("SELECT extract(epoch from \"at\")::bigint FROM \"\(table)\" ORDER BY 1", target)[0][0] == "1709601072")
+        }
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func aFieldAppearingAfterTenThousandRowsAddsAColumn(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("late")
+        var lines = (1...10_000).map { #"{"id":"\#($0)","cpu":\#($0 % 8)}"# }
+        lines.append(#"{"id":"10001","cpu":1,"fabricCluster":{"poolNo":"77"}}"#)
+        let report = try load(lines, into: target) { $0.table = table }
+        #expect(report.rows == 10_001)
+        #expect(report.newColumns == ["fabricCluster_poolNo"])
+        #expect(try rows("SELECT count(*), count(\"fabricCluster_poolNo\") FROM \"\(table)\"", target)[0] == ["10001", "1"])
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func hostileKeys(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("hostile")
+        let long = String(repeating: "k", count: 200)
+        try load([#"{"a]; DROP TABLE x;--":"1","it's \"q\"":"2","with space":"3","\#(long)":"4","Name":"5","name":"6"}"#], into: target) { $0.table = table }
+        let result = try rows("SELECT * FROM \"\(table)\"", target)
+        #expect(result == [["1", "2", "3", "4", "5", "6"]])
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func rerunningAPartitionReplacesItAndLeavesOthersAlone(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("part")
+        let october = (1...30).map { #"{"id":"\#($0)"}"# }
+        for _ in 0..<2 {
+            try load(october, into: target) { $0.table = table; $0.partition = [("period", "2026-10"), ("customer", "alpha")] }
+        }
+        try load(Array(october.prefix(5)), into: target) { $0.table = table; $0.partition = [("period", "2026-09"), ("customer", "alpha")] }
+        try load(Array(october.prefix(7)), into: target) { $0.table = table; $0.partition = [("period", "2026-10"), ("customer", "bravo")] }
+        let counts = try rows("SELECT \"period\", \"customer\", count(*) FROM \"\(table)\" GROUP BY 1, 2 ORDER BY 1, 2", target)
+        #expect(counts == [["2026-09", "alpha", "5"], ["2026-10", "alpha", "30"], ["2026-10", "bravo", "7"]])
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func aBadLineAnywhereCommitsNothing(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("bad")
+        let good = (1...20).map { #"{"id":"\#($0)"}"# }
+        try load(good, into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+        for badLine in [1, 150_000] {
+            var lines = (1...max(badLine, 2)).map { #"{"id":"\#($0)"}"# }
+            lines[badLine - 1] = #"{"id": tru}"#
+            #expect {
+                try load(lines, into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+            } throws: { error in
+                (error as? Failure)?.exitStatus == .dataError && (error as? Failure)!.message.hasPrefix("line \(badLine): ")
+            }
+            #expect(try rows("SELECT count(*) FROM \"\(table)\"", target)[0][0] == "20")
+        }
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func aValueThatNoLongerFitsNamesColumnValueAndLine(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("fit")
+        try load([#"{"id":"1","cpu":2}"#], into: target) { $0.table = table }
+        #expect {
+            try load([#"{"id":"2","cpu":2}"#, #"{"id":"3","cpu":"two"}"#], into: target) { $0.table = table }
+        } throws: { error in
+            guard let failure = error as? Failure else { return false }
+            return failure.message.contains("line 2") && failure.message.contains("cpu") && failure.message.contains("two")
+        }
+        #expect(try rows("SELECT count(*) FROM \"\(table)\"", target)[0][0] == "1")
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func keysUpsertAndTheTrailerIsChecked(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("keyed")
+        try load([#"{"no":"1","v":1}"#, #"{"no":"2","v":2}"#, #"{"no":"1","v":3}"#], into: target) { $0.table = table; $0.keys = ["no"] }
+        try load([#"{"no":"2","v":20}"#, #"{"_trailer":{"items":1,"complete":true}}"#], into: target) {
+            $0.table = table; $0.keys = ["no"]; $0.requireTrailer = true
+        }
+        #expect(try rows("SELECT \"no\", \"v\" FROM \"\(table)\" ORDER BY 1", target) == [["1", "3"], ["2", "20"]])
+        #expect { try load([#"{"no":"3","v":1}"#], into: target) { $0.table = table; $0.keys = ["no"]; $0.requireTrailer = true } } throws: {
+            ($0 as? Failure)?.message.contains("no completeness trailer") == true
+        }
+        #expect(try rows("SELECT count(*) FROM \"\(table)\"", target)[0][0] == "2")
+    }
+
+    @Test func theFreeTDSDriverLoads() {
+        // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
+        // where a missing driver would be IM002/IM003.
+        #expect {
+            _ = try ODBCConnection(connectionString: "Driver={FreeTDS};Server=127.0.0.1;Port=9;Database=x;TDS_Version=7.4;LoginTimeout=2;")
+        } throws: { error in
+            guard let error = error as? ODBCError else { return false }
+            return !error.sqlState.hasPrefix("IM") && error.exitStatus == .unavailable
+        }
+    }
+}
