@@ -63,24 +63,18 @@ public enum Dialect: String, Sendable, CaseIterable {
         }
     }
 
-    /// A placeholder that converts bound text to the column's type.
+    /// A placeholder for a column of this kind. Numbers are bound as 64-bit integers and
+    /// doubles; booleans and timestamps go as text converted by the database.
     public func placeholder(_ kind: ValueKind) -> String {
         switch (self, kind) {
-        case (_, .text): return "?"
-        case (.sqlite, .bool), (.sqlite, .int): return "CAST(? AS INTEGER)"
-        case (.sqlite, .float): return "CAST(? AS REAL)"
-        case (.sqlite, .timestamp): return "?"
+        case (_, .text), (_, .int), (_, .float): return "?"
+        case (.sqlite, .bool): return "CAST(? AS INTEGER)"
+        case (.sqlite, .timestamp), (.mariadb, .timestamp): return "?"
         case (.postgresql, .bool): return "CAST(? AS BOOLEAN)"
-        case (.postgresql, .int): return "CAST(? AS BIGINT)"
-        case (.postgresql, .float): return "CAST(? AS DOUBLE PRECISION)"
         case (.postgresql, .timestamp): return "CAST(? AS TIMESTAMPTZ)"
         case (.sqlserver, .bool): return "CAST(? AS BIT)"
-        case (.sqlserver, .int): return "CAST(? AS BIGINT)"
-        case (.sqlserver, .float): return "CAST(? AS FLOAT)"
         case (.sqlserver, .timestamp): return "CAST(? AS DATETIMEOFFSET(0))"
-        case (.mariadb, .bool), (.mariadb, .int): return "CAST(? AS SIGNED)"
-        case (.mariadb, .float): return "CAST(? AS DOUBLE)"
-        case (.mariadb, .timestamp): return "?"
+        case (.mariadb, .bool): return "CAST(? AS SIGNED)"
         }
     }
 
@@ -98,7 +92,10 @@ public enum Dialect: String, Sendable, CaseIterable {
     public func shape(columns: Int) -> (rowsPerStatement: Int, arraySize: Int) {
         switch self {
         case .postgresql: return (max(1, min(100, 7_400 / max(columns, 1))), 1)
-        case .sqlite: return (1, 1_000)
+        // sqliteodbc re-prepares the statement for every row of an array (profiled: most of
+        // the time went to SQLite's parser), so SQLite gets multi-row VALUES too (≤ 32,766
+        // parameters per statement).
+        case .sqlite: return (max(1, min(500, 30_000 / max(columns, 1))), 1)
         case .mariadb: return (1, 1_000)
         case .sqlserver: return (1, 1_000)
         }

@@ -44,12 +44,13 @@ public final class Loader {
     let options: LoadOptions
     let sql: SQLBuilder
     var namer: ColumnNamer
+    /// The table's columns as known (existing, created, added), by name.
     var columns: [(name: String, kind: ValueKind)] = []
     var tableExists = false
     var report: LoadReport
-    /// Column names in the order their keys first appeared in the input.
-    var seenOrder: [String] = []
-    var seen: Set<String> = []
+    /// Column names by batch column id, in the order keys first appeared in the input.
+    var names: [String] = []
+    var idByName: [String: Int] = [:]
     private var prepared: (key: String, statement: ODBCStatement)?
 
     /// `connection` nil means `--dry-run`: plan and DDL only.
@@ -62,9 +63,12 @@ public final class Loader {
         self.report = LoadReport(table: options.table, dialect: dialect)
     }
 
-    struct Row {
-        var values: [String: FlatValue]
-        let line: Int
+    func id(forKey key: String) -> Int {
+        let name = namer.name(for: key)
+        if let id = idByName[name] { return id }
+        names.append(name)
+        idByName[name] = names.count - 1
+        return names.count - 1
     }
 
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
@@ -74,90 +78,87 @@ public final class Loader {
             columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
             namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
         }
-        let fixed = options.partition.map(\.column) + (options.rawColumn.map { [$0] } ?? [])
-        let fixedNames = fixed.map { namer.name(for: $0) }
+        let partitionIDs = options.partition.map { id(forKey: $0.column) }
+        let partitionBytes = options.partition.map { Array($0.value.utf8) }
+        let rawID = options.rawColumn.map { id(forKey: $0) }
+        let fixed = Set(partitionIDs + (rawID.map { [$0] } ?? []))
+        var flattener = LineFlattener(separator: options.separator)
+        let batch = RowBatch()
         var trailer: Int?
-        var batch: [Row] = []
         var first = true
         func flush() throws {
-            try load(batch, fixedNames: fixedNames, first: first)
+            try load(batch, fixed: fixed, first: first)
             first = false
-            batch.removeAll(keepingCapacity: true)
+            batch.reset()
         }
         while let line = try reader.next() {
+            let number = reader.lineNumber
             if let trailer {
-                throw Failure(.dataError, "line \(reader.lineNumber): data after the trailer (which counted \(trailer))", at: reader.source)
+                throw Failure(.dataError, "line \(number): data after the trailer (which counted \(trailer))", at: reader.source)
             }
-            let value: JSONValue
-            do { value = try JSONParser.parse(line) } catch {
-                throw Failure(.dataError, "line \(reader.lineNumber): \(error)", at: reader.source)
-            }
-            if value["_trailer"] != nil, value.objectValue?.pairs.count == 1 {
-                guard let count = value["_trailer"]?["items"]?.intValue, value["_trailer"]?["complete"] == .bool(true) else {
-                    throw Failure(.dataError, "line \(reader.lineNumber): a malformed _trailer line", at: reader.source)
-                }
-                trailer = count
+            let kind = line.withUnsafeBufferPointer { Trailer.classify($0) }
+            switch kind {
+            case .trailer(let items):
+                trailer = items
                 continue
+            case .malformed:
+                throw Failure(.dataError, "line \(number): a malformed _trailer line", at: reader.source)
+            case .data:
+                break
             }
-            guard value.objectValue != nil else {
-                throw Failure(.dataError, "line \(reader.lineNumber): expected a JSON object", at: reader.source)
+            guard line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{") else {
+                do { _ = try JSONParser.parse(line) } catch { throw Failure(.dataError, "line \(number): \(error)", at: reader.source) }
+                throw Failure(.dataError, "line \(number): expected a JSON object", at: reader.source)
             }
-            var flat: [(String, FlatValue)] = []
-            Flattener.flatten(value, separator: options.separator, into: &flat)
-            var row = Row(values: [:], line: reader.lineNumber)
-            for (key, flatValue) in flat {
-                let name = namer.name(for: key)
-                row.values[name] = flatValue
-                if seen.insert(name).inserted { seenOrder.append(name) }
+            do {
+                try line.withUnsafeBufferPointer { bytes throws(JSONParseError) in
+                    try flattener.flatten(bytes, into: batch, lineNumber: number) { self.id(forKey: $0) }
+                }
+            } catch {
+                throw Failure(.dataError, "line \(number): \(error)", at: reader.source)
             }
-            for (index, (_, partitionValue)) in options.partition.enumerated() {
-                row.values[fixedNames[index]] = FlatValue(kind: .text, text: partitionValue, bool: nil)
+            for (index, column) in partitionIDs.enumerated() {
+                batch.set(column, kind: .text, bytes: partitionBytes[index], line: number)
             }
-            if options.rawColumn != nil {
-                row.values[fixedNames.last!] = FlatValue(kind: .text, text: String(decoding: line, as: UTF8.self), bool: nil)
-            }
-            batch.append(row)
-            if batch.count >= options.batchSize { try flush() }
+            if let rawID { batch.set(rawID, kind: .text, bytes: line, line: number) }
+            batch.endRow(line: number)
+            if batch.rows >= options.batchSize { try flush() }
         }
-        if options.requireTrailer { try Trailer.check(seen: trailer, items: report.rows + batch.count, source: reader.source) }
-        if !batch.isEmpty || first { try flush() }
+        if options.requireTrailer { try Trailer.check(seen: trailer, items: report.rows + batch.rows, source: reader.source) }
+        if batch.rows > 0 || first { try flush() }
         report.columns = columns
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 
     /// Types the batch's columns, creates or widens the table, then inserts.
-    func load(_ rows: [Row], fixedNames: [String], first: Bool) throws {
-        // Kinds of columns new to the table, merged over the batch; existing ones must fit.
-        var newKinds: [String: ValueKind?] = [:]
-        var order: [String] = []
+    func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool) throws {
         let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        for row in rows {
-            for (name, value) in row.values {
-                if let kind = known[name] {
+        var added: [(name: String, kind: ValueKind)] = []
+        var addedFixed: [(name: String, kind: ValueKind)] = []
+        for id in batch.columns.indices {
+            let name = names[id]
+            let column = batch.columns[id]
+            if let kind = known[name] {
+                for (seen, line) in column.kindsSeen {
                     // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
-                    let boolInInteger = kind == .int && value.kind == .bool && (dialect == .sqlite || dialect == .mariadb)
-                    if let valueKind = value.kind, !kind.accepts(valueKind), !boolInInteger {
-                        throw Failure(.dataError, "line \(row.line): column \(name) holds \(kind.rawValue) values but got \(valueKind.rawValue) \(String((value.text ?? "").prefix(60)).debugDescription) (the column is never narrowed or converted)", at: options.table)
-                    }
-                    continue
+                    let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
+                    guard !kind.accepts(seen), !boolInInteger else { continue }
+                    let row = batch.lines.firstIndex(of: line) ?? 0
+                    let value = batch.text(id, row: row) ?? ""
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (the column is never narrowed or converted)", at: options.table)
                 }
-                if newKinds[name] == nil { newKinds[name] = .some(nil); order.append(name) }
-                if let valueKind = value.kind {
-                    newKinds[name] = .some(newKinds[name]!.map { $0.merged(with: valueKind) } ?? valueKind)
-                }
+                continue
             }
+            if fixed.contains(id) { addedFixed.append((name, .text)) } else { added.append((name, column.kind ?? .text)) }
         }
-        let ordered = orderedNewColumns(rows, candidates: Set(order), fixed: fixedNames)
-        let added = ordered.map { (name: $0, kind: (newKinds[$0] ?? nil) ?? ValueKind.text) }
+        added += addedFixed
         if !tableExists {
-            var definition = added
-            for name in fixedNames where !definition.contains(where: { $0.name == name }) { definition.append((name, .text)) }
-            for key in options.keys where !definition.contains(where: { $0.name == key }) {
+            for key in options.keys where !added.contains(where: { $0.name == key }) {
                 throw Failure(.usage, "--key \(key) is not a column of the input", at: options.table)
             }
-            for statement in sql.createTable(definition, keys: options.keys) { try run(statement) }
-            columns = definition
+            for statement in sql.createTable(added, keys: options.keys) { try run(statement) }
+            columns = added
             tableExists = true
             report.createdTable = true
         } else {
@@ -168,14 +169,10 @@ public final class Loader {
             }
         }
         if first, !options.partition.isEmpty {
-            try run(sql.deletePartition(fixedNames.prefix(options.partition.count).map { $0 }), parameters: options.partition.map(\.value))
+            let partitionNames = options.partition.map { namer.name(for: $0.column) }
+            try run(sql.deletePartition(partitionNames), parameters: options.partition.map(\.value))
         }
-        try insert(rows)
-    }
-
-    /// New columns in input order; fixed (partition, raw) columns last, as in the definition.
-    func orderedNewColumns(_ rows: [Row], candidates: Set<String>, fixed: [String]) -> [String] {
-        seenOrder.filter { candidates.contains($0) && !fixed.contains($0) } + fixed.filter { candidates.contains($0) }
+        try insert(batch)
     }
 
     func run(_ statement: String, parameters: [String] = []) throws {
@@ -185,22 +182,31 @@ public final class Loader {
             try connection.execute(statement)
             return
         }
+        let batch = RowBatch()
+        for (index, value) in parameters.enumerated() { batch.set(index, kind: .text, bytes: Array(value.utf8), line: 0) }
+        batch.endRow(line: 0)
         let handle = try connection.statement()
         try handle.prepare(statement)
-        try bindAndExecute(handle, rows: [parameters.map { FlatValue(kind: .text, text: $0, bool: nil) }], rowsPerStatement: 1, kinds: parameters.map { _ in .text })
+        try bindAndExecute(handle, batch, rows: [0], columns: parameters.indices.map { ($0, ValueKind.text) }, rowsPerStatement: 1)
     }
 
-    func insert(_ rows: [Row]) throws {
-        guard !rows.isEmpty else { return }
-        var rows = rows
+    func insert(_ batch: RowBatch) throws {
+        guard batch.rows > 0 else { return }
+        var rows = Array(0..<batch.rows)
         if !options.keys.isEmpty {
             // One row per key within a statement (PostgreSQL refuses to update a row twice).
+            let keyIDs = options.keys.compactMap { idByName[$0] }
             var last: [String: Int] = [:]
-            for (index, row) in rows.enumerated() { last[options.keys.map { row.values[$0]?.text ?? "\u{0}" }.joined(separator: "\u{1}")] = index }
+            for row in rows { last[keyIDs.map { batch.text($0, row: row) ?? "\u{0}" }.joined(separator: "\u{1}")] = row }
             let keep = Set(last.values)
-            rows = rows.enumerated().filter { keep.contains($0.offset) }.map(\.element)
+            rows = rows.filter { keep.contains($0) }
         }
-        let used = columns.filter { column in rows.contains { $0.values[column.name] != nil } }
+        let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        let used: [(id: Int, kind: ValueKind)] = columns.compactMap { column in
+            guard let id = idByName[column.name], batch.hasValues(id) else { return nil }
+            return (id, kinds[column.name]!)
+        }
+        let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
         let (perStatement, arraySize) = dialect.shape(columns: used.count)
         let chunk = perStatement * arraySize
         var start = 0
@@ -208,8 +214,7 @@ public final class Loader {
             let remaining = rows.count - start
             let (r, s) = remaining >= chunk ? (perStatement, arraySize) : (1, remaining)
             let count = r * s
-            let statement = sql.insert(used, rows: r, keys: options.keys)
-            let values = rows[start..<(start + count)].map { row in used.map { row.values[$0.name] ?? .null } }
+            let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
             if let connection {
                 let key = "\(statement.hashValue)/\(s)"
                 if prepared?.key != key {
@@ -217,7 +222,7 @@ public final class Loader {
                     try handle.prepare(statement)
                     prepared = (key, handle)
                 }
-                try bindAndExecute(prepared!.statement, rows: values, rowsPerStatement: r, kinds: used.map(\.kind))
+                try bindAndExecute(prepared!.statement, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
             } else if report.statements.last != statement {
                 report.statements.append(statement)
             }
@@ -226,30 +231,50 @@ public final class Loader {
         }
     }
 
-    /// Binds `rows` (text per column) to a statement of `rowsPerStatement` rows per execution and
-    /// `rows.count / rowsPerStatement` executions as one column-wise parameter array, in one
-    /// arena of absolute addresses (sqliteodbc ignores bind offsets).
-    func bindAndExecute(_ statement: ODBCStatement, rows: [[FlatValue]], rowsPerStatement r: Int, kinds: [ValueKind]) throws {
-        let columnsPerRow = kinds.count
+    static func isNumeric(_ kind: ValueKind) -> Bool { kind == .int || kind == .float }
+
+    /// An integer literal (validated JSON), or a boolean kept in an integer column (1/0).
+    static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        if bytes.first == UInt8(ascii: "t") { return 1 }
+        if bytes.first == UInt8(ascii: "f") { return 0 }
+        var value: Int64 = 0
+        var negative = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "-") { negative = true; continue }
+            value = value &* 10 &+ Int64(byte &- 0x30)
+        }
+        return negative ? -value : value
+    }
+
+    static func double(_ bytes: UnsafeRawBufferPointer) -> Double {
+        var buffer = [CChar](repeating: 0, count: bytes.count + 1)
+        for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+        return strtod(buffer, nil)
+    }
+
+    /// Binds the given rows (text per column) to a statement of `rowsPerStatement` rows per
+    /// execution and `rows.count / rowsPerStatement` executions as one column-wise parameter
+    /// array, in one arena of absolute addresses (sqliteodbc ignores bind offsets).
+    func bindAndExecute(
+        _ statement: ODBCStatement, _ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], rowsPerStatement r: Int
+    ) throws {
+        let columnsPerRow = used.count
         let arraySize = rows.count / r
         let wide = dialect.wideText
-        func text(_ value: FlatValue) -> String? {
-            guard let raw = value.text else { return nil }
-            if let bool = value.bool { return dialect.boolText(bool) }
-            return raw
-        }
         let parameters = r * columnsPerRow
-        var encoded = [[UInt8]?](repeating: nil, count: parameters * arraySize)
-        var widths = [Int](repeating: 1, count: parameters)
+        let trueText = Array(dialect.boolText(true).utf8), falseText = Array(dialect.boolText(false).utf8)
+        // Widths: 8 bytes for numbers; for text the longest value across the array, plus the terminator.
+        var widths = [Int](repeating: wide ? 2 : 1, count: parameters)
+        for p in 0..<parameters where Loader.isNumeric(used[p % columnsPerRow].kind) { widths[p] = 8 }
         for slot in 0..<arraySize {
             for rowInStatement in 0..<r {
                 let row = rows[slot * r + rowInStatement]
-                for column in 0..<columnsPerRow {
-                    let p = rowInStatement * columnsPerRow + column
-                    guard let string = text(row[column]) else { continue }
-                    let bytes: [UInt8] = wide ? Array(string.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } : Array(string.utf8)
-                    encoded[p * arraySize + slot] = bytes
-                    widths[p] = max(widths[p], bytes.count + (wide ? 2 : 1))
+                for (c, column) in used.enumerated() where !Loader.isNumeric(column.kind) {
+                    let length = Int(batch.columns[column.id].lengths[row])
+                    guard length >= 0 else { continue }
+                    let p = rowInStatement * columnsPerRow + c
+                    let need = wide ? (length + 1) * 2 : length + 1  // UTF-16 never needs more units than UTF-8 bytes
+                    if need > widths[p] { widths[p] = need }
                 }
             }
         }
@@ -261,23 +286,58 @@ public final class Loader {
             indicators.deallocate()
         }
         try statement.setParamsetSize(arraySize)
-        var offset = 0
-        for p in 0..<parameters {
-            let width = widths[p]
-            let base = arena + offset
-            for slot in 0..<arraySize {
-                let target = base + slot * width
-                if let bytes = encoded[p * arraySize + slot] {
-                    bytes.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-                    target.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
-                    if wide { target.storeBytes(of: 0, toByteOffset: bytes.count + 1, as: UInt8.self) }
-                    indicators[p * arraySize + slot] = SQLLEN(bytes.count)
-                } else {
-                    indicators[p * arraySize + slot] = SQLLEN(SQL_NULL_DATA)
+        try batch.arena.withUnsafeBytes { source in
+            var offset = 0
+            for p in 0..<parameters {
+                let rowInStatement = p / columnsPerRow
+                let column = used[p % columnsPerRow]
+                let width = widths[p]
+                let base = arena + offset
+                for slot in 0..<arraySize {
+                    let row = rows[slot * r + rowInStatement]
+                    let length = Int(batch.columns[column.id].lengths[row])
+                    let indicator = indicators + p * arraySize + slot
+                    guard length >= 0 else {
+                        indicator.pointee = SQLLEN(SQL_NULL_DATA)
+                        continue
+                    }
+                    let target = base + slot * width
+                    var bytes = UnsafeRawBufferPointer(rebasing: source[batch.columns[column.id].offsets[row]..<(batch.columns[column.id].offsets[row] + length)])
+                    if Loader.isNumeric(column.kind) {
+                        indicator.pointee = 0
+                        if column.kind == .int {
+                            target.storeBytes(of: Loader.integer(bytes), as: Int64.self)
+                        } else {
+                            target.storeBytes(of: Loader.double(bytes), as: Double.self)
+                        }
+                        continue
+                    }
+                    if column.kind == .bool || column.kind == .int, length >= 4, bytes.first == UInt8(ascii: "t") || bytes.first == UInt8(ascii: "f") {
+                        let text = bytes.first == UInt8(ascii: "t") ? trueText : falseText
+                        text.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                        target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
+                        indicator.pointee = SQLLEN(text.count)
+                        continue
+                    }
+                    if wide {
+                        let units = Array(String(decoding: bytes, as: UTF8.self).utf16)
+                        units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                        target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
+                        indicator.pointee = SQLLEN(units.count * 2)
+                        continue
+                    }
+                    if !bytes.isEmpty { target.copyMemory(from: bytes.baseAddress!, byteCount: length) }
+                    bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+                    target.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
+                    indicator.pointee = SQLLEN(length)
                 }
+                if Loader.isNumeric(column.kind) {
+                    try statement.bindNumber(p + 1, buffer: base, integer: column.kind == .int, indicators: indicators + p * arraySize)
+                } else {
+                    try statement.bindText(p + 1, buffer: base, width: width, indicators: indicators + p * arraySize, wide: wide)
+                }
+                offset += width * arraySize
             }
-            try statement.bindText(p + 1, buffer: base, width: width, indicators: indicators + p * arraySize, wide: wide)
-            offset += width * arraySize
         }
         try statement.execute()
     }

@@ -169,6 +169,14 @@ public final class ODBCStatement {
                                    buffer, SQLLEN(width), indicators), "binding parameter \(number)")
     }
 
+    /// Binds parameter `number` to an array of 64-bit integers or doubles (8 bytes each).
+    public func bindNumber(_ number: Int, buffer: UnsafeMutableRawPointer, integer: Bool, indicators: UnsafeMutablePointer<SQLLEN>) throws {
+        let cType = SQLSMALLINT(integer ? SQL_C_SBIGINT : SQL_C_DOUBLE)
+        let sqlType = SQLSMALLINT(integer ? SQL_BIGINT : SQL_DOUBLE)
+        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, integer ? 19 : 15, 0,
+                                   buffer, 8, indicators), "binding parameter \(number)")
+    }
+
     public func execute() throws {
         try check(SQLExecute(stmt), "inserting rows")
     }

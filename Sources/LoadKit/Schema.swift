@@ -4,6 +4,18 @@ import ReportKit
 public enum ValueKind: String, Sendable, Equatable {
     case bool, int, float, timestamp, text
 
+    static let all: [ValueKind] = [.bool, .int, .float, .timestamp, .text]
+
+    var index: Int {
+        switch self {
+        case .bool: return 0
+        case .int: return 1
+        case .float: return 2
+        case .timestamp: return 3
+        case .text: return 4
+        }
+    }
+
     /// The kind a column needs to hold both.
     public func merged(with other: ValueKind) -> ValueKind {
         if self == other { return self }
@@ -17,46 +29,7 @@ public enum ValueKind: String, Sendable, Equatable {
     }
 }
 
-/// One flattened value: its kind and the text bound for it (nil is NULL).
-public struct FlatValue: Sendable, Equatable {
-    public let kind: ValueKind?
-    public let text: String?
-    public let bool: Bool?
-
-    static let null = FlatValue(kind: nil, text: nil, bool: nil)
-}
-
 public enum Flattener {
-    /// `a.b` → `a_b` (separator configurable); arrays as compact JSON text; `{}` as NULL.
-    public static func flatten(_ value: JSONValue, separator: String, prefix: String = "", into out: inout [(String, FlatValue)]) {
-        guard case .object(let object) = value else { return }
-        for (key, child) in object.pairs {
-            let name = prefix.isEmpty ? key : prefix + separator + key
-            switch child {
-            case .object(let nested):
-                if nested.pairs.isEmpty { out.append((name, .null)) } else { flatten(child, separator: separator, prefix: name, into: &out) }
-            default:
-                out.append((name, leaf(child)))
-            }
-        }
-    }
-
-    static func leaf(_ value: JSONValue) -> FlatValue {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return FlatValue(kind: .bool, text: b ? "true" : "false", bool: b)
-        case .number(let literal):
-            let isInteger = !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) && Int64(literal) != nil
-            return FlatValue(kind: isInteger ? .int : .float, text: literal, bool: nil)
-        case .string(let s):
-            let text = s.value
-            if let normalized = timestamp(text) { return FlatValue(kind: .timestamp, text: normalized, bool: nil) }
-            return FlatValue(kind: .text, text: text, bool: nil)
-        case .array, .object:
-            return FlatValue(kind: .text, text: value.compactString, bool: nil)
-        }
-    }
-
     /// An ISO 8601 date-time with an offset, normalised to `+09:00` (SQLite and SQL Server need
     /// the colon; NCP sends `+0900`). Nil when the text is not one.
     public static func timestamp(_ text: String) -> String? {

@@ -4,22 +4,49 @@ import ReportKit
 @testable import LoadKit
 
 struct SchemaTests {
-    func flat(_ text: String, separator: String = "_") throws -> [(String, FlatValue)] {
-        var out: [(String, FlatValue)] = []
-        Flattener.flatten(try JSONParser.parse(text), separator: separator, into: &out)
-        return out
+    /// Flattens lines the way the loader does: column name, kind and text per value.
+    func flat(_ lines: [String], separator: String = "_") throws -> [[String: (ValueKind?, String?)]] {
+        let batch = RowBatch()
+        var flattener = LineFlattener(separator: separator)
+        var names: [String] = []
+        for (index, line) in lines.enumerated() {
+            try Array(line.utf8).withUnsafeBufferPointer { bytes throws(JSONParseError) in
+                try flattener.flatten(bytes, into: batch, lineNumber: index + 1) { key in
+                    if let id = names.firstIndex(of: key) { return id }
+                    names.append(key)
+                    return names.count - 1
+                }
+            }
+            batch.endRow(line: index + 1)
+        }
+        return (0..<batch.rows).map { row in
+            var values: [String: (ValueKind?, String?)] = [:]
+            for (id, name) in names.enumerated() where batch.columns[id].lengths[row] >= 0 || batch.columns[id].offsets.count > row {
+                let text = batch.text(id, row: row)
+                values[name] = (text == nil ? nil : batch.columns[id].kind, text)
+            }
+            return values
+        }
     }
 
     @Test func flattensNestedObjectsAndKeepsArraysAsJSON() throws {
-        let out = try flat(#"{"id":"123","zone":{"code":"KR-1","region":{"no":1}},"list":["a",{"b":2}],"empty":{},"n":null,"t":true,"f":1.50}"#)
-        #expect(out.map(\.0) == ["id", "zone_code", "zone_region_no", "list", "empty", "n", "t", "f"])
-        #expect(out[0].1.kind == .text)  // ids stay text
-        #expect(out[2].1.kind == .int)
-        #expect(out[3].1.text == #"["a",{"b":2}]"#)
-        #expect(out[4].1 == FlatValue.null && out[5].1 == FlatValue.null)
-        #expect(out[6].1.kind == .bool && out[7].1.kind == .float && out[7].1.text == "1.50")
-        #expect(try flat(#"{"a":{"b":1}}"#, separator: "__").map(\.0) == ["a__b"])
-        #expect(try flat(#"{"big":12345678901234567890}"#)[0].1.kind == .float)  // beyond Int64: never silently truncated
+        let row = try flat([#"{"id":"123","zone":{"code":"KR-1","region":{"no":1}},"list":["a", {"b":2}],"empty":{},"n":null,"t":true,"f":1.50,"esc":"\u00e9\n"}"#])[0]
+        #expect(Set(row.keys) == ["id", "zone_code", "zone_region_no", "list", "empty", "n", "t", "f", "esc"])
+        #expect(row["id"]?.1 == "123")  // ids stay text
+        #expect(row["zone_region_no"]?.1 == "1")
+        #expect(row["list"]?.1 == #"["a",{"b":2}]"#)
+        #expect(row["empty"].map { $0.1 == nil } == true && row["n"].map { $0.1 == nil } == true)  // present, NULL
+        #expect(row["t"]?.1 == "true" && row["f"]?.1 == "1.50")
+        #expect(row["esc"]?.1 == "é\n")
+        #expect(try flat([#"{"a":{"b":1}}"#], separator: "__")[0].keys.first == "a__b")
+        #expect(throws: JSONParseError.self) { try flat([#"{"a":1} trailing"#]) }
+        #expect(throws: JSONParseError.self) { try flat([#"{"a":tru}"#]) }
+    }
+
+    @Test func integersBeyond64BitsAreFloatsNeverTruncated() {
+        func kind(_ literal: String) -> Bool { Array(literal.utf8).withUnsafeBufferPointer { LineFlattener.isInteger($0) } }
+        #expect(kind("9223372036854775807") && kind("-9223372036854775808") && kind("42"))
+        #expect(!kind("9223372036854775808") && !kind("12345678901234567890") && !kind("1.0") && !kind("1e3"))
     }
 
     @Test(arguments: [

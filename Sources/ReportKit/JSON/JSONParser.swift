@@ -3,6 +3,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public let reason: String
     public let offset: Int
     public var description: String { "\(reason) at byte \(offset + 1)" }
+
+    public init(reason: String, offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
 }
 
 /// A strict RFC 8259 parser over bytes that keeps key order, number literals and escaped
