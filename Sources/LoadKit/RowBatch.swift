@@ -147,6 +147,10 @@ struct LineFlattener {
                 }
             }
             let column = columnID(&position, name)
+            if first == UInt8(ascii: "{") {  // only an empty object gets here
+                batch.set(column, kind: nil, nil, line: lineNumber)
+                return true
+            }
             switch first {
             case UInt8(ascii: "\""):
                 let inner = UnsafeBufferPointer(rebasing: bytes[(value.lowerBound + 1)..<(value.upperBound - 1)])
@@ -166,7 +170,7 @@ struct LineFlattener {
                 batch.set(column, kind: .bool, UnsafeBufferPointer(rebasing: bytes[value]), line: lineNumber)
             case UInt8(ascii: "n"):
                 batch.set(column, kind: nil, nil, line: lineNumber)
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
+            case UInt8(ascii: "["):
                 scratch.removeAll(keepingCapacity: true)
                 scanner.appendCompact(value, to: &scratch)
                 batch.set(column, kind: .text, bytes: scratch, line: lineNumber)
