@@ -115,6 +115,7 @@ start_postgres() {
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null ||
     die "PostgreSQL did not start: $(tail -n 3 "$dir/server.log")" 69
   POSTGRES_DIR="$dir"
+  export POSTGRES_PORT="$port"
   POSTGRES_RUN=("${run[@]}")
   POSTGRES_BIN="$bin"
   export REPORT_TEST_PG="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=$port;Database=postgres;Uid=postgres;"
