@@ -8,6 +8,8 @@ import ReportKit
 public struct ConnectionSettings: Sendable {
     public let connectionString: String
     public let source: String
+    /// The embedded default's file, whose folder ncp-load creates when it connects.
+    public var sqliteFile: String?
 
     public static func resolve(
         string: String?, file: String?, dsn: String?, database: String, environment: [String: String]
@@ -44,7 +46,7 @@ public struct ConnectionSettings: Sendable {
             settings = ConnectionSettings(connectionString: parts.joined(separator: ";") + ";", source: "$DATABASE_SERVER")
         } else {
             let path = database.hasPrefix("/") ? database : FileManager.default.currentDirectoryPath + "/" + database
-            settings = ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(braced(path));", source: "--db \(database)")
+            settings = ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(braced(path));", source: "--db \(database)", sqliteFile: path)
         }
         settings.registerSecrets()
         return settings

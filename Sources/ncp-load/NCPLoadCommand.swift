@@ -115,6 +115,12 @@ struct NCPLoadCommand: AsyncParsableCommand {
         }
 
         Log.shared.info("connecting", ["source": settings.source])
+        if let file = settings.sqliteFile {
+            let folder = (file as NSString).deletingLastPathComponent
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
+            }
+        }
         let connection = try ODBCConnection(connectionString: settings.connectionString)
         let dbms = connection.info(17)  // SQL_DBMS_NAME
         guard let dialect = Dialect.detect(dbmsName: dbms) else {

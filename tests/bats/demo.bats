@@ -19,8 +19,13 @@ setup() {
   # Metrics: 12 servers x 16 series x one point per day of last month.
   days="$("$REPORT_BIN_DIR/ncp-fetch" period | jq '(.endMs - .startMs) / 86400000')"
   [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/server-metrics.json")" -eq $((12 * 16 * days)) ]
-  # Exactly one card, with the denial in it.
-  [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]
+  # The same rows in SQLite, once each even after a second run.
+  run "$BATS_TEST_DIRNAME/../../scripts/demo"
+  [ "$status" -eq 0 ]
+  counts="$(python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('select count(*), count(distinct customer) from server').fetchone(), c.execute('select count(*) from block_storage where customer = \"alpha\"').fetchone()[0])" "$DEMO_OUT/report.sqlite")"
+  [ "$counts" = "(22, 3) 18" ]
+  # Exactly one card per run, with the denial in it.
+  [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]  # the copy of the last run's card
   grep -q 'nas-volume' "$DEMO_OUT/$PERIOD/teams-card.json"
 }
 
