@@ -155,7 +155,10 @@ struct DatabaseTests {
         // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
         // where a missing driver would be IM002/IM003.
         #expect {
-            _ = try ODBCConnection(connectionString: "Driver={FreeTDS};Server=127.0.0.1;Port=9;Database=x;TDS_Version=7.4;LoginTimeout=2;")
+            // By path, so the check does not depend on odbcinst.ini registration.
+            let library = "/usr/lib/x86_64-linux-gnu/odbc/libtdsodbc.so"
+            let driver = FileManager.default.fileExists(atPath: library) ? library : "{FreeTDS}"
+            _ = try ODBCConnection(connectionString: "Driver=\(driver);Server=127.0.0.1;Port=9;Database=x;TDS_Version=7.4;LoginTimeout=2;")
         } throws: { error in
             guard let error = error as? ODBCError else { return false }
             return !error.sqlState.hasPrefix("IM") && error.exitStatus == .unavailable
