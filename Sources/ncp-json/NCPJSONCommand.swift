@@ -52,8 +52,6 @@ struct NCPJSONCommand: AsyncParsableCommand {
     @Flag(help: "Copy each validated line to stdout.")
     var tee = false
 
-    @Flag(help: "Require the completeness trailer (DESIGN.md §4) as the last line.")
-    var requireTrailer = false
 
     @Flag(help: "Write no file when the stream has no items.")
     var skipEmpty = false
@@ -67,10 +65,9 @@ struct NCPJSONCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
     var platform: String?
 
-    @Option(help: ArgumentHelp("Read this file instead of stdin (- for stdin).", valueName: "file"))
-    var input: String = "-"
 
     @OptionGroup var period: PeriodOptions
+    @OptionGroup var stream: StreamInputOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -119,15 +116,11 @@ struct NCPJSONCommand: AsyncParsableCommand {
     func execute() throws {
         let environment = EnvironmentFallback()
         let (path, pretty) = try target(environment)
-        let source = input == "-" ? "stdin" : input
-        let fd: Int32 = input == "-" ? 0 : open(input, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
-        defer { if fd > 2 { close(fd) } }
-
+        let source = stream.source
+        let reader = try stream.reader()
         let sink = try FileSink(path: path, gzip: gzip)
         var committed = false
         defer { if !committed { sink.abandon() } }
-        let reader = NDJSONReader(fd: fd, source: source)
         let out = OutputStream.stdout
         var items = 0
         var trailer: Int?
@@ -172,7 +165,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
                 }
             }
         }
-        if requireTrailer { try Trailer.check(seen: trailer, items: items, source: source) }
+        if stream.requireTrailer { try Trailer.check(seen: trailer, items: items, source: source) }
         if pretty != nil { try sink.append(items == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
         if tee {
             do { try out.flush() } catch is BrokenPipe {

@@ -64,8 +64,6 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("SQLite file for the embedded default ($REPORT_DB).", valueName: "file"))
     var db: String?
 
-    @Flag(help: "Require the completeness trailer (DESIGN.md §4) as the last line.")
-    var requireTrailer = false
 
     @Flag(help: "Print the DDL and the plan without touching the database.")
     var dryRun = false
@@ -76,9 +74,8 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rows typed and inserted together (default 5000).", valueName: "n"))
     var batchSize: Int = 5_000
 
-    @Option(help: ArgumentHelp("Read this file instead of stdin.", valueName: "file"))
-    var input: String = "-"
 
+    @OptionGroup var stream: StreamInputOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -94,15 +91,13 @@ struct NCPLoadCommand: AsyncParsableCommand {
         options.keys = key.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         options.rawColumn = rawColumn
         options.separator = separator
-        options.requireTrailer = requireTrailer
+        options.requireTrailer = stream.requireTrailer
         options.batchSize = batchSize
         let environment = ProcessInfo.processInfo.environment
         let settings = try ConnectionSettings.resolve(
             string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
             environment: environment)
-        let fd: Int32 = input == "-" ? 0 : open(input, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the input", at: input) }
-        let reader = NDJSONReader(fd: fd, source: input == "-" ? "stdin" : input)
+        let reader = try stream.reader()
 
         if dryRun {
             let dialect = Dialect.guess(connectionString: settings.connectionString)
