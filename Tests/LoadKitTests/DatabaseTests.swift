@@ -151,6 +151,14 @@ struct DatabaseTests {
         #expect(try rows("SELECT count(*) FROM \"\(table)\"", target)[0][0] == "2")
     }
 
+    @Test(arguments: DatabaseTarget.all)
+    func theRawColumnKeepsEachOriginalLine(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("raw")
+        let line = #"{"id":"1","zone":{"code":"KR-1"},"note":"한글 \"q\""}"#
+        try load([line], into: target) { $0.table = table; $0.rawColumn = "raw"; $0.separator = "__" }
+        #expect(try rows("SELECT \"zone__code\", \"raw\" FROM \"\(table)\"", target) == [["KR-1", line]])
+    }
+
     @Test func theFreeTDSDriverLoads() {
         // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
         // where a missing driver would be IM002/IM003.
