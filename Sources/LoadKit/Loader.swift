@@ -63,14 +63,6 @@ public final class Loader {
         self.report = LoadReport(table: options.table, dialect: dialect)
     }
 
-    func id(forKey key: String) -> Int {
-        let name = namer.name(for: key)
-        if let id = idByName[name] { return id }
-        names.append(name)
-        idByName[name] = names.count - 1
-        return names.count - 1
-    }
-
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
         let started = Date()
         if let connection, let existing = try connection.columns(of: options.table, quoted: dialect.quote(options.table)) {
@@ -78,57 +70,30 @@ public final class Loader {
             columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
             namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
         }
-        let partitionIDs = options.partition.map { id(forKey: $0.column) }
-        let partitionBytes = options.partition.map { Array($0.value.utf8) }
-        let rawID = options.rawColumn.map { id(forKey: $0) }
-        let fixed = Set(partitionIDs + (rawID.map { [$0] } ?? []))
-        var flattener = LineFlattener(separator: options.separator)
-        let batch = RowBatch()
-        var trailer: Int?
+        let producer = BatchProducer(namer: namer, options: options)
+        let fixed = producer.fixed
+        names = producer.names
+        idByName = producer.idByName
+        producer.start(reader)
+        defer { producer.handoff.close() }
         var first = true
-        func flush() throws {
-            try load(batch, fixed: fixed, first: first)
-            first = false
-            batch.reset()
+        while true {
+            switch producer.handoff.pop() {
+            case .batch(let batch, let batchNames, let ids):
+                names = batchNames
+                idByName = ids
+                try load(batch, fixed: fixed, first: first)
+                first = false
+            case .end(let trailer, let lines):
+                if options.requireTrailer { try Trailer.check(seen: trailer, items: lines, source: reader.source) }
+                if first { try load(RowBatch(), fixed: fixed, first: true) }
+                report.columns = columns
+                report.seconds = Date().timeIntervalSince(started)
+                return report
+            case .failure(let error):
+                throw error
+            }
         }
-        while let line = try reader.next() {
-            let number = reader.lineNumber
-            if let trailer {
-                throw Failure(.dataError, "line \(number): data after the trailer (which counted \(trailer))", at: reader.source)
-            }
-            let kind = line.withUnsafeBufferPointer { Trailer.classify($0) }
-            switch kind {
-            case .trailer(let items):
-                trailer = items
-                continue
-            case .malformed:
-                throw Failure(.dataError, "line \(number): a malformed _trailer line", at: reader.source)
-            case .data:
-                break
-            }
-            guard line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{") else {
-                do { _ = try JSONParser.parse(line) } catch { throw Failure(.dataError, "line \(number): \(error)", at: reader.source) }
-                throw Failure(.dataError, "line \(number): expected a JSON object", at: reader.source)
-            }
-            do {
-                try line.withUnsafeBufferPointer { bytes throws(JSONParseError) in
-                    try flattener.flatten(bytes, into: batch, lineNumber: number) { self.id(forKey: $0) }
-                }
-            } catch {
-                throw Failure(.dataError, "line \(number): \(error)", at: reader.source)
-            }
-            for (index, column) in partitionIDs.enumerated() {
-                batch.set(column, kind: .text, bytes: partitionBytes[index], line: number)
-            }
-            if let rawID { batch.set(rawID, kind: .text, bytes: line, line: number) }
-            batch.endRow(line: number)
-            if batch.rows >= options.batchSize { try flush() }
-        }
-        if options.requireTrailer { try Trailer.check(seen: trailer, items: report.rows + batch.rows, source: reader.source) }
-        if batch.rows > 0 || first { try flush() }
-        report.columns = columns
-        report.seconds = Date().timeIntervalSince(started)
-        return report
     }
 
     /// Types the batch's columns, creates or widens the table, then inserts.

@@ -1,0 +1,157 @@
+import Foundation
+import ReportKit
+
+/// Reads and flattens the input on its own thread while the database works on the previous
+/// batch: on two cores, parsing hides behind the inserts. Owns the column names it hands out.
+final class BatchProducer: @unchecked Sendable {
+    // @unchecked: after `start`, only the producer thread touches the mutable state; the
+    // consumer gets immutable snapshots (names, ids) with each batch through `Handoff`.
+    enum Message {
+        case batch(RowBatch, names: [String], ids: [String: Int])
+        case end(trailer: Int?, lines: Int)
+        case failure(any Error)
+    }
+
+    private var namer: ColumnNamer
+    private(set) var names: [String] = []
+    private(set) var idByName: [String: Int] = [:]
+    private let options: LoadOptions
+    let partitionIDs: [Int]
+    let rawID: Int?
+    let handoff = Handoff<Message>(capacity: 2)
+
+    init(namer: ColumnNamer, options: LoadOptions) {
+        self.namer = namer
+        self.options = options
+        var names: [String] = [], ids: [String: Int] = [:]
+        var namer = namer
+        func id(_ key: String) -> Int {
+            let name = namer.name(for: key)
+            if let id = ids[name] { return id }
+            names.append(name)
+            ids[name] = names.count - 1
+            return names.count - 1
+        }
+        partitionIDs = options.partition.map { id($0.column) }
+        rawID = options.rawColumn.map { id($0) }
+        self.namer = namer
+        self.names = names
+        self.idByName = ids
+    }
+
+    var fixed: Set<Int> { Set(partitionIDs + (rawID.map { [$0] } ?? [])) }
+
+    func id(forKey key: String) -> Int {
+        let name = namer.name(for: key)
+        if let id = idByName[name] { return id }
+        names.append(name)
+        idByName[name] = names.count - 1
+        return names.count - 1
+    }
+
+    func start(_ reader: NDJSONReader) {
+        let owned = Transferred(reader)
+        let thread = Thread { [self] in
+            do {
+                try produce(owned.value)
+            } catch {
+                _ = handoff.push(.failure(error))
+            }
+        }
+        thread.name = "ncp-load-reader"
+        thread.start()
+    }
+
+    private func produce(_ reader: NDJSONReader) throws {
+        let partitionBytes = options.partition.map { Array($0.value.utf8) }
+        var flattener = LineFlattener(separator: options.separator)
+        var batch = RowBatch()
+        var trailer: Int?
+        var lines = 0
+        while let line = try reader.next() {
+            let number = reader.lineNumber
+            if let trailer {
+                throw Failure(.dataError, "line \(number): data after the trailer (which counted \(trailer))", at: reader.source)
+            }
+            switch line.withUnsafeBufferPointer({ Trailer.classify($0) }) {
+            case .trailer(let items):
+                trailer = items
+                continue
+            case .malformed:
+                throw Failure(.dataError, "line \(number): a malformed _trailer line", at: reader.source)
+            case .data:
+                break
+            }
+            guard line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{") else {
+                do { _ = try JSONParser.parse(line) } catch { throw Failure(.dataError, "line \(number): \(error)", at: reader.source) }
+                throw Failure(.dataError, "line \(number): expected a JSON object", at: reader.source)
+            }
+            do {
+                try line.withUnsafeBufferPointer { bytes throws(JSONParseError) in
+                    try flattener.flatten(bytes, into: batch, lineNumber: number) { self.id(forKey: $0) }
+                }
+            } catch {
+                throw Failure(.dataError, "line \(number): \(error)", at: reader.source)
+            }
+            for (index, column) in partitionIDs.enumerated() {
+                batch.set(column, kind: .text, bytes: partitionBytes[index], line: number)
+            }
+            if let rawID { batch.set(rawID, kind: .text, bytes: line, line: number) }
+            batch.endRow(line: number)
+            lines += 1
+            if batch.rows >= options.batchSize {
+                guard handoff.push(.batch(batch, names: names, ids: idByName)) else { return }
+                batch = RowBatch()
+            }
+        }
+        if batch.rows > 0 {
+            guard handoff.push(.batch(batch, names: names, ids: idByName)) else { return }
+        }
+        _ = handoff.push(.end(trailer: trailer, lines: lines))
+    }
+}
+
+/// A bounded queue between two threads; `close` makes a blocked `push` give up.
+final class Handoff<Item>: @unchecked Sendable {
+    // @unchecked: every access holds `condition`.
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// False when the consumer has gone.
+    func push(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !closed { condition.wait() }
+        guard !closed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    func pop() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Hands a value to another thread for good.
+struct Transferred<Value>: @unchecked Sendable {
+    // @unchecked: the sender stops using the value (only its immutable `source` is read again).
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
