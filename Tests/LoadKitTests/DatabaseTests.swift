@@ -145,6 +145,11 @@ struct DatabaseTests {
             $0.table = table; $0.keys = ["no"]; $0.requireTrailer = true
         }
         #expect(try rows("SELECT \"no\", \"v\" FROM \"\(table)\" ORDER BY 1", target) == [["1", "3"], ["2", "20"]])
+        // The trailer counts lines, even when upserting folds two of them into one row.
+        try load([#"{"no":"2","v":21}"#, #"{"no":"2","v":22}"#, #"{"_trailer":{"items":2,"complete":true}}"#], into: target) {
+            $0.table = table; $0.keys = ["no"]; $0.requireTrailer = true
+        }
+        #expect(try rows("SELECT \"v\" FROM \"\(table)\" WHERE \"no\" = '2'", target) == [["22"]])
         #expect { try load([#"{"no":"3","v":1}"#], into: target) { $0.table = table; $0.keys = ["no"]; $0.requireTrailer = true } } throws: {
             ($0 as? Failure)?.message.contains("no completeness trailer") == true
         }
