@@ -49,22 +49,14 @@ struct MetricsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Instances queried at once ($NCP_METRICS_CONCURRENCY, default 12).", valueName: "n"))
     var concurrency: Int?
 
-    @Flag(help: "End a fully successful stream with the completeness trailer.")
-    var trailer = false
-
-    @OptionGroup var period: PeriodOptions
-    @OptionGroup var target: NCPTargetOptions
-    @OptionGroup var http: HTTPOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: MonitoringOptions
 
     func run() async throws {
-        await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
+        await ToolMain.run(tool: "ncp-fetch", logging: common.logging) { try await execute() }
     }
 
     func execute() async throws {
-        let environment = EnvironmentFallback()
-        let resolved = try target.resolve(environment)
-        let window = try period.resolve(environment)
+        let (resolved, window, client, environment) = try common.prepare()
         let chosenInterval = try interval.map { value throws -> MetricInterval in
             guard let parsed = MetricInterval.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) else {
                 throw Failure(.usage, "--interval must be one of \(MetricInterval.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -78,9 +70,8 @@ struct MetricsCommand: AsyncParsableCommand {
         let queryList = try MetricProfile.queries(profile: profile, metrics: metrics, aggregation: aggregation)
         let mysql = profile == "mysql"
         let list = try MonitoringRun.instances(
-            flags: instances, platform: target.platform.flatMap { Platform(rawValue: $0) }, expecting: "instance number",
+            flags: instances, platform: common.target.platform.flatMap { Platform(rawValue: $0) }, expecting: "instance number",
             MonitoredInstance.servers(in:))
-        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
         Log.shared.info("querying metrics", [
             "instances": "\(list.count)", "period": window.label, "interval": chosenInterval.rawValue, "queries": "\(queryList.count)",
         ])
@@ -91,6 +82,6 @@ struct MetricsCommand: AsyncParsableCommand {
             customer: resolved.customer, fetchedAt: MonitoringRun.fetchedAt(window))
         let out = OutputStream.stdout
         let outcome = try await MetricsFetcher(client: client, site: resolved.site).run(list, options: options) { try out.writeLine($0) }
-        try MonitoringRun.finish(outcome, trailer: trailer, what: "instance(s)")
+        try MonitoringRun.finish(outcome, trailer: common.trailer, what: "instance(s)")
     }
 }

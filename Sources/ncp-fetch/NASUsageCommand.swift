@@ -26,33 +26,24 @@ struct NASUsageCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Volumes queried at once (default 12).", valueName: "n"))
     var concurrency: Int = 12
 
-    @Flag(help: "End a fully successful stream with the completeness trailer.")
-    var trailer = false
-
-    @OptionGroup var period: PeriodOptions
-    @OptionGroup var target: NCPTargetOptions
-    @OptionGroup var http: HTTPOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: MonitoringOptions
 
     func run() async throws {
-        await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
+        await ToolMain.run(tool: "ncp-fetch", logging: common.logging) { try await execute() }
     }
 
     func execute() async throws {
-        let environment = EnvironmentFallback()
-        let resolved = try target.resolve(environment)
-        let window = try period.resolve(environment)
+        let (resolved, window, client, environment) = try common.prepare()
         guard (1...64).contains(concurrency) else { throw Failure(.usage, "--concurrency must be 1 to 64") }
         let list = try MonitoringRun.instances(
-            flags: volumes, platform: target.platform.flatMap { Platform(rawValue: $0) }, expecting: "nasVolumeInstanceNo",
+            flags: volumes, platform: common.target.platform.flatMap { Platform(rawValue: $0) }, expecting: "nasVolumeInstanceNo",
             MonitoredInstance.volumes(in:))
-        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
         let options = NASUsageFetcher.Options(
             period: window, interval: ratingInterval, defaultPlatform: resolved.platform,
             region: resolved.region ?? resolved.site.defaultRegion, concurrency: concurrency, site: resolved.site,
             customer: resolved.customer, fetchedAt: MonitoringRun.fetchedAt(window))
         let out = OutputStream.stdout
         let outcome = try await NASUsageFetcher(client: client).run(list, options: options) { try out.writeLine($0) }
-        try MonitoringRun.finish(outcome, trailer: trailer, what: "volume(s)")
+        try MonitoringRun.finish(outcome, trailer: common.trailer, what: "volume(s)")
     }
 }
