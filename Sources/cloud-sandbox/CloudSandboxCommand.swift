@@ -9,17 +9,9 @@ struct CloudSandboxCommand: ParsableCommand {
         commandName: "cloud-sandbox",
         abstract: "A local, faithful stand-in for the NCP APIs, for tests and the offline demo.",
         discussion: """
-            Serves every ncp-fetch catalog resource for VPC and Classic on 127.0.0.1, verifying
-            signature v2 (and v1 as the SDKs send it) and the 5-minute timestamp window. Item
-            shapes come from the official SDK models. Each customer of the scenario has its own
-            deterministic fleet, paging (base and page-size cap), denied resources (802) and
-            faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list,
-            data/query, data/query/multiple) and NAS rating lists serve deterministic series.
-            A Teams Workflows webhook (TEAMS_WEBHOOK_URL) checks the envelope, answers 202
-            and appends each card to DIR/teams.jsonl.
+            Serves every ncp-fetch catalog resource for VPC and Classic on 127.0.0.1, verifying signature v2 (and v1 as the SDKs send it) and the 5-minute timestamp window. Item shapes come from the official SDK models. Each customer of the scenario has its own deterministic fleet, paging (base and page-size cap), denied resources (802) and faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list, data/query, data/query/multiple) and NAS rating lists serve deterministic series. A Teams Workflows webhook (TEAMS_WEBHOOK_URL) checks the envelope, answers 202 and appends each card to DIR/teams.jsonl.
 
-            When ready it prints `export NAME='value'` lines and a final `# ready` line on
-            stdout, then keeps serving until interrupted:
+            When ready it prints `export NAME='value'` lines and a final `# ready` line on stdout, then keeps serving until interrupted:
 
               cloud-sandbox --port 0 > sandbox.env &
               until grep -q '^# ready' sandbox.env; do sleep 0.1; done

@@ -7,10 +7,7 @@ struct CallCommand: AsyncParsableCommand {
         commandName: "call",
         abstract: "Make any signed NCP call and print the response JSON as it came.",
         discussion: """
-            PATH includes the service prefix, which picks the host: /vserver/v2/…, /cw_fea/…,
-            /billing/v1/…, /vnks/v2/…, /api/v1/resources. Parameters go in the query in the
-            order given (responseFormatType=json is added for action APIs). --body sends a JSON
-            body (Cloud Insight, Resource Manager); the body is not part of the signature.
+            PATH includes the service prefix, which picks the host: /vserver/v2/…, /cw_fea/…, /billing/v1/…, /vnks/v2/…, /api/v1/resources. Parameters go in the query in the order given (responseFormatType=json is added for action APIs). --body sends a JSON body (Cloud Insight, Resource Manager); the body is not part of the signature.
 
             Examples:
               ncp-fetch call GET /vserver/v2/getZoneList regionCode=KR

@@ -7,13 +7,9 @@ struct FetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "List one catalog resource (the default command: `ncp-fetch server` = `ncp-fetch fetch server`).",
         discussion: """
-            RESOURCE is a catalog name (`ncp-fetch --list` prints them all). Extra NCP request
-            parameters go after it as key=value (`vpcNo=12345`, `serverInstanceNoList.1=…`).
+            RESOURCE is a catalog name (`ncp-fetch --list` prints them all). Extra NCP request parameters go after it as key=value (`vpcNo=12345`, `serverInstanceNoList.1=…`).
 
-            Paging follows totalRows; the remaining pages go out concurrently once the total is
-            known. A count that does not add up is an error (exit 65), never a short list.
-            With --trailer a successful stream ends with {"_trailer":{"items":N,"complete":true}};
-            a failed one has no trailer, so `ncp-json --require-trailer` refuses it.
+            Paging follows totalRows; the remaining pages go out concurrently once the total is known. A count that does not add up is an error (exit 65), never a short list. With --trailer a successful stream ends with {"_trailer":{"items":N,"complete":true}}; a failed one has no trailer, so `ncp-json --require-trailer` refuses it.
 
             Examples:
               ncp-fetch server --region all --customer alpha --trailer

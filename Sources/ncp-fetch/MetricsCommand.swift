@@ -7,18 +7,9 @@ struct MetricsCommand: AsyncParsableCommand {
         commandName: "metrics",
         abstract: "Cloud Insight metrics for servers or Cloud DB instances over a report period.",
         discussion: """
-            Reads instances from stdin (the NDJSON `ncp-fetch server` or `ncp-fetch mysql` prints,
-            or any objects with serverInstanceNo/instanceNo) or from --instance, and prints one
-            line per data point: instanceNo, instanceName, metric, aggregation, interval,
-            timestamp (ISO 8601 in the period's zone), value, unit, plus provenance.
+            Reads instances from stdin (the NDJSON `ncp-fetch server` or `ncp-fetch mysql` prints, or any objects with serverInstanceNo/instanceNo) or from --instance, and prints one line per data point: instanceNo, instanceName, metric, aggregation, interval, timestamp (ISO 8601 in the period's zone), value, unit, plus provenance.
 
-            Profiles: server = avg/max of cpu_used_rto, fs_usert, snd_bps, rcv_bps, read_byt_cnt,
-            write_byt_cnt (avg_* AVG, max_* MAX), mem_usert AVG and MAX, fs_all_mb and fs_used_mb
-            MAX; mysql = cpu_pct AVG, mem_pct AVG, disk_mysql_used MAX.
-            Interval: Day1 for monthly periods, Hour2 for weekly ones, unless --interval.
-            Requests: data/query/multiple, at most 20 entries each, instances concurrently.
-            An instance that fails is reported and the others still print; the exit status then
-            says what failed and no trailer is written.
+            Profiles: server = avg/max of cpu_used_rto, fs_usert, snd_bps, rcv_bps, read_byt_cnt, write_byt_cnt (avg_* AVG, max_* MAX), mem_usert AVG and MAX, fs_all_mb and fs_used_mb MAX; mysql = cpu_pct AVG, mem_pct AVG, disk_mysql_used MAX. Interval: Day1 for monthly periods, Hour2 for weekly ones, unless --interval. Requests: data/query/multiple, at most 20 entries each, instances concurrently. An instance that fails is reported and the others still print; the exit status then says what failed and no trailer is written.
 
             Examples:
               ncp-fetch server | ncp-fetch metrics --period last-month --trailer

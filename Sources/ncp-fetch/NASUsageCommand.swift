@@ -7,9 +7,7 @@ struct NASUsageCommand: AsyncParsableCommand {
         commandName: "nas-usage",
         abstract: "NAS volume usage ratings over a report period (getNasVolumeInstanceRatingList).",
         discussion: """
-            Reads volumes from stdin (the NDJSON `ncp-fetch nas-volume` prints) or from --volume,
-            and prints NCP's rating rows (maxVolumeUseSize, maxVolumeUseRatio, …) unchanged, plus
-            nasVolumeInstanceNo, volumeName and provenance. Both platforms; volumes concurrently.
+            Reads volumes from stdin (the NDJSON `ncp-fetch nas-volume` prints) or from --volume, and prints NCP's rating rows (maxVolumeUseSize, maxVolumeUseRatio, …) unchanged, plus nasVolumeInstanceNo, volumeName and provenance. Both platforms; volumes concurrently.
 
             Examples:
               ncp-fetch nas-volume | ncp-fetch nas-usage --period last-month --trailer

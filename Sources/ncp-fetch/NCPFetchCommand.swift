@@ -8,11 +8,9 @@ struct NCPFetchCommand: AsyncParsableCommand {
         commandName: "ncp-fetch",
         abstract: "List NAVER Cloud Platform resources as NDJSON: signed, paged, retried.",
         discussion: """
-            Prints one JSON object per item on stdout, NCP's fields unchanged plus provenance
-            (_resource, _platform, _region, _site, _customer, _fetchedAt). Logs go to stderr.
+            Prints one JSON object per item on stdout, NCP's fields unchanged plus provenance (_resource, _platform, _region, _site, _customer, _fetchedAt). Logs go to stderr.
 
-            Credentials: NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY (or ~/.ncloud/configure).
-            NCLOUD_API_GW sends every call to another gateway (cloud-sandbox in tests).
+            Credentials: NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY (or ~/.ncloud/configure). NCLOUD_API_GW sends every call to another gateway (cloud-sandbox in tests).
 
             Examples:
               ncp-fetch --list

@@ -7,13 +7,9 @@ struct PeriodCommand: AsyncParsableCommand {
         commandName: "period",
         abstract: "Print a report period's exact window as one JSON object.",
         discussion: """
-            Prints label, start, end (ISO 8601 with the zone's offset), startMs, endMs and tz, so
-            scripts never do date arithmetic. Windows are half-open: start included, end excluded.
-            last-* is the most recent complete period ending at or before now; this-* contains now.
+            Prints label, start, end (ISO 8601 with the zone's offset), startMs, endMs and tz, so scripts never do date arithmetic. Windows are half-open: start included, end excluded. last-* is the most recent complete period ending at or before now; this-* contains now.
 
-            Labels: 2026-10 (calendar month), 2026-W47 (a week, shifted or not, named by the ISO
-            week it starts in), 2026-10-20..2026-11-20 (other midnight-bounded windows),
-            20261020T1000..20261027T1000 (anything else).
+            Labels: 2026-10 (calendar month), 2026-W47 (a week, shifted or not, named by the ISO week it starts in), 2026-10-20..2026-11-20 (other midnight-bounded windows), 20261020T1000..20261027T1000 (anything else).
 
             Examples:
               ncp-fetch period                                   # last calendar month, Asia/Seoul

@@ -8,20 +8,11 @@ struct NCPJSONCommand: AsyncParsableCommand {
         commandName: "ncp-json",
         abstract: "Save an NDJSON stream as a dated JSON file, whole or not at all.",
         discussion: """
-            Reads NDJSON on stdin (or --input) and writes DIR/PERIOD/CUSTOMER/NAME.json (a JSON
-            array, indented) or NAME.ndjson (one object per line); --gzip adds .gz. Every line is
-            validated; the first bad one fails the run with exit 65 and `line N: reason`, and the
-            previous file stays as it was. The file appears only when the whole stream was good:
-            it is written to an unnamed temporary file in the same folder, flushed to disk and
-            renamed into place, so a crash, kill -9, full disk or bad line leaves nothing behind.
+            Reads NDJSON on stdin (or --input) and writes DIR/PERIOD/CUSTOMER/NAME.json (a JSON array, indented) or NAME.ndjson (one object per line); --gzip adds .gz. Every line is validated; the first bad one fails the run with exit 65 and `line N: reason`, and the previous file stays as it was. The file appears only when the whole stream was good: it is written to an unnamed temporary file in the same folder, flushed to disk and renamed into place, so a crash, kill -9, full disk or bad line leaves nothing behind.
 
-            --require-trailer demands ncp-fetch's completeness trailer as the last line, with the
-            right count; the trailer is passed on with --tee but never stored. --tee copies each
-            validated line to stdout; if that reader goes away nothing is written (exit 74).
-            An empty stream writes an empty file ([] for json) unless --skip-empty.
+            --require-trailer demands ncp-fetch's completeness trailer as the last line, with the right count; the trailer is passed on with --tee but never stored. --tee copies each validated line to stdout; if that reader goes away nothing is written (exit 74). An empty stream writes an empty file ([] for json) unless --skip-empty.
 
-            --layout v2 writes the v2 system's path and format instead, so its consumers keep
-            working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
+            --layout v2 writes the v2 system's path and format instead, so its consumers keep working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
 
             Examples:
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer

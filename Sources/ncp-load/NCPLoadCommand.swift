@@ -9,22 +9,11 @@ struct NCPLoadCommand: AsyncParsableCommand {
         commandName: "ncp-load",
         abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
         discussion: """
-            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers
-            types (integer, float, boolean, timestamp with offset, text; NCP ids stay text),
-            creates the table if missing and adds columns for new fields (never narrows or
-            converts: a value that no longer fits its column is an error naming both), and
-            loads everything in ONE transaction: a bad line, a failing statement or a kill
-            leaves the database as it was.
+            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts: a value that no longer fits its column is an error naming both), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was.
 
-            --partition col=val stamps the columns on every row and replaces exactly that slice
-            (delete, then insert, same transaction), so re-running a period never duplicates
-            rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
+            --partition col=val stamps the columns on every row and replaces exactly that slice (delete, then insert, same transaction), so re-running a period never duplicates rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
 
-            Connection, first that is given: --connection-string-file FILE,
-            --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2
-            variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via
-            $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db
-            (default ./report.sqlite) through the SQLite3 ODBC driver.
+            Connection, first that is given: --connection-string-file FILE, --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db (default ./report.sqlite) through the SQLite3 ODBC driver.
 
             Examples:
               ncp-fetch server --trailer | ncp-load --table server --partition period=2026-10 --partition customer=alpha --require-trailer

@@ -22,11 +22,7 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
         commandName: "teams-notify",
         abstract: "Post an Adaptive Card to a Microsoft Teams Workflows webhook.",
         discussion: """
-            The webhook URL is a credential (its sig): it comes from TEAMS_WEBHOOK_URL or
-            --webhook-file, never from the command line, and is never printed. Office 365
-            connector URLs (outlook.office.com, *.webhook.office.com) are refused: Microsoft
-            retired them. Any 2xx is delivery (202 is normal); 429 and 5xx are retried with
-            backoff and Retry-After; at most one post per second per webhook.
+            The webhook URL is a credential (its sig): it comes from TEAMS_WEBHOOK_URL or --webhook-file, never from the command line, and is never printed. Office 365 connector URLs (outlook.office.com, *.webhook.office.com) are refused: Microsoft retired them. Any 2xx is delivery (202 is normal); 429 and 5xx are retried with backoff and Retry-After; at most one post per second per webhook.
 
             Kinds of message:
               --title T [--text T | stdin] [--fact k=v]... [--link name=url]... [--severity S]

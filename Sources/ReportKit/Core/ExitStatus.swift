@@ -30,6 +30,6 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
 
     /// The table for `--help` texts.
     public static var helpTable: String {
-        allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        allCases.map { "  " + String(repeating: " ", count: $0.rawValue < 10 ? 1 : 0) + "\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
     }
 }
