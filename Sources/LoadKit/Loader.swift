@@ -119,6 +119,8 @@ public final class Loader {
         }
         added += addedFixed
         if !tableExists {
+            // Nothing to define yet (no items, or only nulls): create nothing, insert nothing.
+            guard !added.isEmpty else { return }
             for key in options.keys where !added.contains(where: { $0.name == key }) {
                 throw Failure(.usage, "--key \(key) is not a column of the input", at: options.table)
             }
@@ -160,17 +162,39 @@ public final class Loader {
         var rows = Array(0..<batch.rows)
         if !options.keys.isEmpty {
             // One row per key within a statement (PostgreSQL refuses to update a row twice).
-            let keyIDs = options.keys.compactMap { idByName[$0] }
+            let keyIDs = try options.keys.map { key throws -> Int in
+                guard let id = idByName[key], id < batch.columns.count else {
+                    throw Failure(.dataError, "line \(batch.lines.first ?? 0): the key column \(key) is missing", at: options.table)
+                }
+                return id
+            }
             var last: [String: Int] = [:]
-            for row in rows { last[keyIDs.map { batch.text($0, row: row) ?? "\u{0}" }.joined(separator: "\u{1}")] = row }
+            for row in rows {
+                let values = try keyIDs.map { id throws -> String in
+                    guard let value = batch.text(id, row: row) else {
+                        throw Failure(.dataError, "line \(batch.lines[row]): the key column \(names[id]) is null or missing", at: options.table)
+                    }
+                    return value
+                }
+                last[values.joined(separator: "\u{1}")] = row
+            }
             let keep = Set(last.values)
             rows = rows.filter { keep.contains($0) }
         }
         let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        // Upserts name every column this run has seen (an absent value must overwrite with NULL,
+        // whatever else is in the batch); plain inserts only the columns with values.
         let used: [(id: Int, kind: ValueKind)] = columns.compactMap { column in
-            guard let id = idByName[column.name], batch.hasValues(id) else { return nil }
+            guard let id = idByName[column.name] else { return nil }
+            if options.keys.isEmpty {
+                guard batch.hasValues(id) else { return nil }
+            } else {
+                batch.ensure(id)
+                batch.pad(id, to: batch.rows)
+            }
             return (id, kinds[column.name]!)
         }
+        guard !used.isEmpty else { return }  // rows without a single value: nothing to store
         let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
         let (perStatement, arraySize) = dialect.shape(columns: used.count)
         let chunk = perStatement * arraySize
@@ -279,9 +303,15 @@ public final class Loader {
                     }
                     if column.kind == .bool || column.kind == .int, length >= 4, bytes.first == UInt8(ascii: "t") || bytes.first == UInt8(ascii: "f") {
                         let text = bytes.first == UInt8(ascii: "t") ? trueText : falseText
-                        text.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                        target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
-                        indicator.pointee = SQLLEN(text.count)
+                        if wide {  // NVARCHAR parameters take UTF-16 (the text is ASCII "1"/"0")
+                            let units = text.map { UInt16($0) } + [0]
+                            units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                            indicator.pointee = SQLLEN(text.count * 2)
+                        } else {
+                            text.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                            target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
+                            indicator.pointee = SQLLEN(text.count)
+                        }
                         continue
                     }
                     if wide {
@@ -290,6 +320,9 @@ public final class Loader {
                         target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
                         indicator.pointee = SQLLEN(units.count * 2)
                         continue
+                    }
+                    if dialect == .postgresql, bytes.contains(0) {
+                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
                     }
                     if !bytes.isEmpty { target.copyMemory(from: bytes.baseAddress!, byteCount: length) }
                     bytes = UnsafeRawBufferPointer(start: nil, count: 0)

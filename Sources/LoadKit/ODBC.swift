@@ -14,6 +14,15 @@ public struct ODBCError: ToolError, CustomStringConvertible {
 
     /// SQLSTATE classes to exit codes: can't connect 69, bad login 77, bad data 65, our own SQL 70.
     public var exitStatus: ExitStatus {
+        if sqlState == "HY000", driverMessage.hasPrefix("[SQLite]") || action.hasPrefix("connecting (Driver={SQLite3}") {
+            // sqliteodbc reports everything as HY000: tell constraint, lock and file problems apart.
+            let text = driverMessage.lowercased()
+            if text.contains("constraint") { return .dataError }
+            if text.contains("locked") || text.contains("busy") { return .tempFail }
+            if text.contains("connect failed") || text.contains("unable to open") || text.contains("not a database") || text.contains("readonly") {
+                return .cantCreate
+            }
+        }
         switch sqlState.prefix(2) {
         case "08": return .unavailable
         case "28": return .noPermission
@@ -71,12 +80,18 @@ public final class ODBCConnection {
         var length: SQLSMALLINT = 0
         var sqlState = "HY000"
         var message = "no diagnostic (return code \(rc))"
-        if let handle, codbc_succeeded(SQLGetDiagRec(type, handle, 1, &state, &native, &text, SQLSMALLINT(text.count), &length)) != 0 {
+        // The first record that is not a 01xxx warning says what failed (unixODBC puts
+        // "Can't open lib" warnings first).
+        var record: SQLSMALLINT = 1
+        while let handle, codbc_succeeded(SQLGetDiagRec(type, handle, record, &state, &native, &text, SQLSMALLINT(text.count), &length)) != 0 {
             sqlState = String(decoding: state.prefix(5), as: UTF8.self)
             message = String(decoding: text.prefix(Int(max(0, min(Int(length), text.count - 1)))), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if !sqlState.hasPrefix("01") { break }
+            record += 1
         }
-        throw ODBCError(sqlState: sqlState, nativeError: Int(native), driverMessage: message, action: action)
+        if sqlState.hasPrefix("01"), message.contains("Can't open lib") { sqlState = "IM003" }
+        let oneLine = { (text: String) in text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        throw ODBCError(sqlState: sqlState, nativeError: Int(native), driverMessage: oneLine(message), action: oneLine(action))
     }
 
     public func info(_ type: Int32) -> String {
@@ -114,7 +129,9 @@ public final class ODBCConnection {
         let statement = try self.statement()
         do {
             try statement.execDirect("SELECT * FROM \(quoted) WHERE 1=0")
-        } catch let error as ODBCError where error.sqlState.hasPrefix("42") || error.sqlState == "HY000" {
+        } catch let error as ODBCError where error.sqlState == "42S02" || error.sqlState == "42P01"
+            || error.driverMessage.lowercased().contains("no such table") || error.driverMessage.lowercased().contains("does not exist")
+        {
             rollback()  // PostgreSQL aborts the transaction on an error
             return nil
         }

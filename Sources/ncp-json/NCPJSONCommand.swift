@@ -148,7 +148,9 @@ struct NCPJSONCommand: AsyncParsableCommand {
                 }
                 items += 1
             }
-            if tee {
+            // The trailer goes on only after our own commit: a reader must never see a complete
+            // stream from a run that then failed to write its file.
+            if tee, trailer == nil || kind == .data {
                 do {
                     try out.writeLine(line)
                 } catch is BrokenPipe {
@@ -163,12 +165,23 @@ struct NCPJSONCommand: AsyncParsableCommand {
                 throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
             }
         }
+        func passTrailerOn() throws {
+            guard tee, let trailer else { return }
+            do {
+                try out.writeLine(Trailer.line(items: trailer))
+                try out.flush()
+            } catch is BrokenPipe {
+                throw Failure(.ioError, "the reader of --tee went away after the file was written", at: path)
+            }
+        }
         if items == 0, skipEmpty {
             Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
+            try passTrailerOn()
             return
         }
         try sink.commit()
         committed = true
+        try passTrailerOn()
         Log.shared.info("wrote", ["path": path, "items": "\(items)"])
     }
 }

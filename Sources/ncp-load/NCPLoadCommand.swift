@@ -77,6 +77,9 @@ struct NCPLoadCommand: AsyncParsableCommand {
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
         var options = LoadOptions(table: table)
         options.partition = try KeyValueArguments.parse(partitions).map { ($0.key, $0.value) }
+        if Set(options.partition.map(\.column)).count != options.partition.count {
+            throw Failure(.usage, "each --partition column may be given once (a slice has one value per column)")
+        }
         options.keys = key.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         options.rawColumn = rawColumn
         options.separator = separator

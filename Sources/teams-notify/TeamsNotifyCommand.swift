@@ -96,6 +96,9 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
                     throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: reader.source)
                 }
             }
+            guard !records.isEmpty else {
+                throw Failure(.noInput, "no outcome records on stdin: the run wrote none, so there is nothing to summarise (a green card would be a lie)")
+            }
             let (card, shown) = SummaryCard.build(records, title: title, maxBytes: maxBytes)
             Log.shared.info("summary", ["records": "\(records.count)", "failuresShown": "\(shown)", "bytes": "\(card.compactBytes.count)"])
             return card

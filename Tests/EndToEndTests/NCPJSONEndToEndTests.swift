@@ -81,6 +81,13 @@ struct NCPJSONEndToEndTests {
         #expect(String(decoding: try GzipEncoder.decompress(Array(data)), as: UTF8.self) == Self.stream)
     }
 
+    @Test func theTrailerIsPassedOnOnlyAfterTheFileIsWritten() throws {
+        let result = try json(["--name", "late", "--tee"], stdin: Self.items[0] + "\n" + #"{"_trailer":{"items":1,"complete":true}}"# + "\n" + Self.items[1] + "\n")
+        #expect(result.status == 65)
+        #expect(!result.stdout.contains("_trailer"))
+        #expect(!files("2026-10/alpha").contains("late.json"))
+    }
+
     @Test func v2LayoutPathsAndText() throws {
         let escaped = #"{"serverName":"\ud55c\uae00","n":1}"#
         let result = try ToolRunner.run(

@@ -75,6 +75,16 @@ struct NCPLoadEndToEndTests {
         let unreachable = try ToolRunner.run("ncp-load", ["--table", "t"], environment: env, stdin: Self.lines(1))
         #expect(unreachable.status == 69)
         #expect(!unreachable.stderr.contains("hunter2"))
+        let twice = try ToolRunner.run("ncp-load", ["--db", db, "--table", "t", "--partition", "p=1", "--partition", "p=2"],
+                                       environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(twice.status == 64)
+        var missingDriver = ToolRunner.baseEnvironment()
+        missingDriver["DATABASE_SERVER"] = "127.0.0.1"
+        missingDriver["DATABASE_NAME"] = "ncp"
+        missingDriver["ODBC_DRIVER"] = "No Such Driver 99"
+        let noDriver = try ToolRunner.run("ncp-load", ["--table", "t"], environment: missingDriver, stdin: Self.lines(1))
+        #expect(noDriver.status == 78)
+        #expect(!noDriver.stderr.contains("\n\t"))
         let bad = try ToolRunner.run("ncp-load", ["--db", db, "--table", "t"], environment: ToolRunner.baseEnvironment(), stdin: "{\"a\":1}\n{oops}\n")
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("line 2:"))

@@ -67,6 +67,8 @@ struct TeamsNotifyEndToEndTests {
         let bad = try notify(["--dry-run", "--summary"], stdin: #"{"customer":"a","status":"ok"}"# + "\n" + #"{"customer":"a","status":"exploded"}"#)
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("line 2: field status must be one of"))
+        let nothing = try notify(["--dry-run", "--summary"], stdin: "")
+        #expect(nothing.status == 66)
     }
 
     @Test func credentialsNeverOnTheCommandLine() throws {

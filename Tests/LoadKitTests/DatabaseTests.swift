@@ -164,6 +164,26 @@ struct DatabaseTests {
         #expect(try rows("SELECT \"zone__code\", \"raw\" FROM \"\(table)\"", target) == [["KR-1", line]])
     }
 
+    @Test(arguments: DatabaseTarget.all)
+    func reviewFindings(_ target: DatabaseTarget) throws {
+        // No items: no table yet is fine; an existing partition is emptied.
+        let table = uniqueTable("review")
+        try load([], into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+        try load([#"{"id":"1","ip":"1.2.3.4"}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+        try load([#"{"_trailer":{"items":0,"complete":true}}"#], into: target) {
+            $0.table = table; $0.partition = [("period", "2026-10")]; $0.requireTrailer = true
+        }
+        #expect(try rows("SELECT count(*) FROM \"\(table)\"", target)[0][0] == "0")
+        // Upserts overwrite with NULL what the new row leaves out; null keys are refused.
+        let keyed = uniqueTable("keyed_null")
+        try load([#"{"id":"1","ip":"1.2.3.4","name":"a"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] }
+        try load([#"{"id":"1","ip":null,"name":"b"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] }
+        #expect(try rows("SELECT \"ip\", \"name\" FROM \"\(keyed)\"", target) == [[nil, "b"]])
+        #expect { try load([#"{"id":null,"name":"c"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] } } throws: {
+            ($0 as? Failure)?.message.contains("line 1: the key column id is null") == true
+        }
+    }
+
     @Test func theFreeTDSDriverLoads() {
         // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
         // where a missing driver would be IM002/IM003.
