@@ -244,7 +244,19 @@ public final class ODBCStatement {
             var nullable: SQLSMALLINT = 0
             try check(SQLDescribeCol(stmt, SQLUSMALLINT(index + 1), &name, SQLSMALLINT(name.count), &nameLength, &type, &size, &digits, &nullable),
                       "describing column \(index + 1)")
-            result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), Int(type)))
+            // The driver's own type name beats the ODBC code: psqlODBC reports BOOLEAN as
+            // VARCHAR by default (BoolsAsChar=1), which would make a boolean column look like text.
+            var typeName = [SQLCHAR](repeating: 0, count: 128)
+            var typeNameLength: SQLSMALLINT = 0
+            var numeric: SQLLEN = 0
+            var sqlType = Int(type)
+            if codbc_succeeded(SQLColAttribute(stmt, SQLUSMALLINT(index + 1), SQLUSMALLINT(SQL_DESC_TYPE_NAME), &typeName,
+                                               SQLSMALLINT(typeName.count), &typeNameLength, &numeric)) != 0 {
+                let declared = String(decoding: typeName.prefix(Int(max(0, min(Int(typeNameLength), typeName.count - 1)))), as: UTF8.self).lowercased()
+                if declared == "bool" || declared == "boolean" { sqlType = -7 }
+                if declared.hasPrefix("timestamptz") || declared.contains("timestamp with time zone") || declared == "datetimeoffset" { sqlType = 93 }
+            }
+            result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), sqlType))
         }
         closeCursor()
         return result

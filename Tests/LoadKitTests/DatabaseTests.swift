@@ -179,6 +179,12 @@ struct DatabaseTests {
         try load([#"{"id":"1","ip":"1.2.3.4","name":"a"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] }
         try load([#"{"id":"1","ip":null,"name":"b"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] }
         #expect(try rows("SELECT \"ip\", \"name\" FROM \"\(keyed)\"", target) == [[nil, "b"]])
+        // An existing boolean column reads back as boolean, so text is refused in it.
+        let flags = uniqueTable("flags")
+        try load([#"{"ok":true}"#], into: target) { $0.table = flags }
+        #expect { try load([#"{"ok":"yes"}"#], into: target) { $0.table = flags } } throws: {
+            ($0 as? Failure)?.message.contains("column ok holds") == true
+        }
         #expect { try load([#"{"id":null,"name":"c"}"#], into: target) { $0.table = keyed; $0.keys = ["id"] } } throws: {
             ($0 as? Failure)?.message.contains("line 1: the key column id is null") == true
         }
