@@ -47,6 +47,8 @@ public final class Loader {
     /// The table's columns as known (existing, created, added), by name.
     var columns: [(name: String, kind: ValueKind)] = []
     var tableExists = false
+    /// Columns this load created: their types may still widen in later batches.
+    var createdThisRun: Set<String> = []
     var report: LoadReport
     /// Column names by batch column id, in the order keys first appeared in the input.
     var names: [String] = []
@@ -104,14 +106,23 @@ public final class Loader {
         for id in batch.columns.indices {
             let name = names[id]
             let column = batch.columns[id]
-            if let kind = known[name] {
+            if var kind = known[name] {
                 for (seen, line) in column.kindsSeen {
                     // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
                     let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
                     guard !kind.accepts(seen), !boolInInteger else { continue }
+                    if createdThisRun.contains(name) {
+                        // Made by this very load from an earlier batch: widen it (int → float → text),
+                        // so the table does not depend on where batches happen to split.
+                        let wider = kind.merged(with: seen)
+                        if let statement = sql.alterType(name, wider) { try run(statement) }
+                        kind = wider
+                        if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = wider }
+                        continue
+                    }
                     let row = batch.lines.firstIndex(of: line) ?? 0
                     let value = batch.text(id, row: row) ?? ""
-                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (the column is never narrowed or converted)", at: options.table)
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or converted)", at: options.table)
                 }
                 continue
             }
@@ -126,12 +137,14 @@ public final class Loader {
             }
             for statement in sql.createTable(added, keys: options.keys) { try run(statement) }
             columns = added
+            createdThisRun.formUnion(added.map(\.name))
             tableExists = true
             report.createdTable = true
         } else {
             for column in added {
                 try run(sql.addColumn(column.name, column.kind))
                 columns.append(column)
+                createdThisRun.insert(column.name)
                 report.newColumns.append(column.name)
             }
         }
@@ -144,6 +157,7 @@ public final class Loader {
 
     func run(_ statement: String, parameters: [String] = []) throws {
         report.statements.append(statement)
+        prepared = nil  // DDL may change types a prepared INSERT was planned with
         guard let connection else { return }
         if parameters.isEmpty {
             try connection.execute(statement)

@@ -30,6 +30,18 @@ public struct SQLBuilder: Sendable {
         }
     }
 
+    /// Widens a column's type; nil for SQLite, whose columns hold any value already.
+    public func alterType(_ name: String, _ kind: ValueKind) -> String? {
+        let column = dialect.quote(name)
+        let type = dialect.sqlType(kind)
+        switch dialect {
+        case .sqlite: return nil
+        case .postgresql: return "ALTER TABLE \(quotedTable) ALTER COLUMN \(column) TYPE \(type) USING \(column)::\(type)"
+        case .sqlserver: return "ALTER TABLE \(quotedTable) ALTER COLUMN \(column) \(type)"
+        case .mariadb: return "ALTER TABLE \(quotedTable) MODIFY COLUMN \(column) \(type)"
+        }
+    }
+
     /// `DELETE … WHERE p1 = ? AND p2 = ?`: the slice a partitioned load replaces.
     public func deletePartition(_ columns: [String]) -> String {
         "DELETE FROM \(quotedTable) WHERE " + columns.map { "\(dialect.quote($0)) = ?" }.joined(separator: " AND ")

@@ -190,6 +190,14 @@ struct DatabaseTests {
         }
     }
 
+    @Test(arguments: DatabaseTarget.all)
+    func typesDoNotDependOnWhereBatchesSplit(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("widen")
+        try load([#"{"v":0}"#, #"{"v":0.25}"#, #"{"v":"n/a"}"#], into: target) { $0.table = table; $0.batchSize = 1 }
+        let values = try rows("SELECT \"v\" FROM \"\(table)\"", target).map { $0[0] ?? "" }
+        #expect(values.count == 3 && values.contains("n/a") && values.contains { $0.hasPrefix("0.25") })
+    }
+
     @Test func theFreeTDSDriverLoads() {
         // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
         // where a missing driver would be IM002/IM003.

@@ -12,6 +12,8 @@ struct SQLBuilderTests {
             "CREATE UNIQUE INDEX [ux_pri_VPC_server_list_serverInstanceNo] ON [pri_VPC_server_list] ([serverInstanceNo])",
         ])
         #expect(sql.addColumn("new col", .float) == "ALTER TABLE [pri_VPC_server_list] ADD [new col] FLOAT")
+        #expect(sql.alterType("v", .float) == "ALTER TABLE [pri_VPC_server_list] ALTER COLUMN [v] FLOAT")
+        #expect(SQLBuilder(dialect: .postgresql, table: "t").alterType("v", .text) == #"ALTER TABLE "t" ALTER COLUMN "v" TYPE TEXT USING "v"::TEXT"#)
         #expect(sql.deletePartition(["period", "customer"]) == "DELETE FROM [pri_VPC_server_list] WHERE [period] = ? AND [customer] = ?")
     }
 
