@@ -289,6 +289,20 @@ public final class Loader {
             indicators.deallocate()
         }
         try statement.setParamsetSize(arraySize)
+        // Arrays: an element can fail while the call still succeeds (Microsoft's driver goes on
+        // with the rest). Count processed rows and read the status array where the driver
+        // writes them; the sentinels make a driver that writes neither (sqliteodbc's status)
+        // pass for what its return code says.
+        let statuses = UnsafeMutablePointer<SQLUSMALLINT>.allocate(capacity: arraySize)
+        statuses.initialize(repeating: SQLUSMALLINT(SQL_PARAM_SUCCESS), count: arraySize)
+        let processed = UnsafeMutablePointer<SQLULEN>.allocate(capacity: 1)
+        processed.pointee = SQLULEN(arraySize)
+        defer {
+            statuses.deallocate()
+            processed.deallocate()
+        }
+        if arraySize > 1 { try statement.watchArray(statuses: statuses, processed: processed) }
+        defer { if arraySize > 1 { statement.unwatchArray() } }  // runs before the buffers are freed
         try batch.arena.withUnsafeBytes { source in
             var offset = 0
             for p in 0..<parameters {
@@ -352,5 +366,12 @@ public final class Loader {
             }
         }
         try statement.execute()
+        if arraySize > 1 {
+            let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
+            if Int(processed.pointee) != arraySize || !failed.isEmpty {
+                let line = failed.first.map { batch.lines[rows[$0 * r]] } ?? batch.lines[rows[0]]
+                throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: options.table)
+            }
+        }
     }
 }

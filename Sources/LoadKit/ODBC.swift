@@ -194,6 +194,18 @@ public final class ODBCStatement {
                                    buffer, 8, indicators), "binding parameter \(number)")
     }
 
+    /// Where the driver reports each array element's status and how many it processed.
+    public func watchArray(statuses: UnsafeMutablePointer<SQLUSMALLINT>, processed: UnsafeMutablePointer<SQLULEN>) throws {
+        try check(codbc_set_stmt_pointer(stmt, SQLINTEGER(SQL_ATTR_PARAM_STATUS_PTR), statuses), "setting the status array")
+        try check(codbc_set_stmt_pointer(stmt, SQLINTEGER(SQL_ATTR_PARAMS_PROCESSED_PTR), processed), "setting the processed count")
+    }
+
+    /// Forgets the pointers `watchArray` gave (the statement outlives those buffers).
+    public func unwatchArray() {
+        _ = codbc_set_stmt_pointer(stmt, SQLINTEGER(SQL_ATTR_PARAM_STATUS_PTR), nil)
+        _ = codbc_set_stmt_pointer(stmt, SQLINTEGER(SQL_ATTR_PARAMS_PROCESSED_PTR), nil)
+    }
+
     public func execute() throws {
         try check(SQLExecute(stmt), "inserting rows")
     }
