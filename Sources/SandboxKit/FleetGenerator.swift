@@ -236,13 +236,9 @@ final class FleetGenerator: Sendable {
         return .object(JSONObject([("code", .string(pair.0)), ("codeName", .string(pair.1))]))
     }
 
+    /// A deterministic NCP date, 7 hours apart per index from 2024-03-05 10:11:12 in Seoul.
     private func date(index: Int) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
-        let base = calendar.date(from: DateComponents(year: 2024, month: 3, day: 5, hour: 10, minute: 11, second: 12))!
-        let day = calendar.date(byAdding: .hour, value: index * 7, to: base)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: day)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+0900", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        Timestamps.ncp(Date(timeIntervalSince1970: 1_709_601_072 + Double(index) * 7 * 3600), in: PeriodResolver.seoul)
     }
 
     /// Resource Manager items: one per resource in the customer's other fleets, both platforms.

@@ -138,7 +138,7 @@ extension NCPSandbox {
                 for (name, type) in fields {
                     let scale = name.contains("max") || name.contains("Max") ? 1.2 : name.contains("min") || name.contains("Min") ? 0.8 : 1.0
                     switch type {
-                    case "str": row[name] = .string(NCPSandbox.ncpDate(Date(timeIntervalSince1970: Double(millis) / 1000), seoul))
+                    case "str": row[name] = .string(Timestamps.ncp(Date(timeIntervalSince1970: Double(millis) / 1000), in: seoul))
                     case "float": row[name] = .number(String(format: "%.2f", min(100, roll * 80 * scale)))
                     default:
                         let size = name.lowercased().hasSuffix("volumesize") ? volumeSize : volumeSize * roll * 0.8 * scale
@@ -151,11 +151,5 @@ extension NCPSandbox {
             ("requestId", .string(UUID().uuidString.lowercased())), ("returnCode", .string("0")), ("returnMessage", .string("success")),
             ("totalRows", .int(rows.count)), ("nasVolumeInstanceRatingList", .array(rows)),
         ])))])))
-    }
-
-    /// `2024-03-05T10:11:12+0900`: NCP's date format.
-    static func ncpDate(_ date: Date, _ zone: TimeZone) -> String {
-        let text = Timestamps.iso8601(date, in: zone)
-        return String(text.dropLast(3)) + text.suffix(2)
     }
 }

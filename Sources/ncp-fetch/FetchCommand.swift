@@ -98,11 +98,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     /// Billing months default to last month in Asia/Seoul (`yyyyMM`).
     static func defaultValue(for key: String) -> String? {
-        guard key == "startMonth" || key == "endMonth" else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
-        let lastMonth = calendar.date(byAdding: .month, value: -1, to: Date())!
-        let parts = calendar.dateComponents([.year, .month], from: lastMonth)
-        return String(format: "%04d%02d", parts.year!, parts.month!)
+        guard key == "startMonth" || key == "endMonth", let month = try? PeriodResolver().resolve("last-month") else { return nil }
+        return month.label.replacingOccurrences(of: "-", with: "")
     }
 }

@@ -21,6 +21,12 @@ public enum Timestamps {
             c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, sign, hours, minutes)
     }
 
+    /// `2024-03-05T10:11:12+0900`: NCP's own date format (offset without a colon).
+    public static func ncp(_ date: Date, in zone: TimeZone) -> String {
+        let text = iso8601(date, in: zone)
+        return String(text.dropLast(3)) + text.suffix(2)
+    }
+
     /// Epoch milliseconds as NCP signs them: 13 decimal digits.
     public static func epochMillis(_ date: Date) -> String {
         String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))

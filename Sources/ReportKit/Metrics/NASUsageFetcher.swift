@@ -41,10 +41,7 @@ public struct NASUsageFetcher: Sendable {
 
     /// `2026-10-31T15:00:00+0000`: the rating API's time format, in UTC.
     public static func apiTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+0000", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!)
+        Timestamps.ncp(date, in: TimeZone(identifier: "UTC")!)
     }
 
     public func run(_ volumes: [MonitoredInstance], options: Options, emit: ([UInt8]) throws -> Void) async throws -> MetricsFetcher.Outcome {
