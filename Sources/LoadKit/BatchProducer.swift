@@ -16,27 +16,16 @@ final class BatchProducer: @unchecked Sendable {
     private(set) var names: [String] = []
     private(set) var idByName: [String: Int] = [:]
     private let options: LoadOptions
-    let partitionIDs: [Int]
-    let rawID: Int?
+    private(set) var partitionIDs: [Int] = []
+    private(set) var rawID: Int?
     let handoff = Handoff<Message>(capacity: 2)
 
+    /// Names the fixed columns (partition, raw) first, so they have ids before any input.
     init(namer: ColumnNamer, options: LoadOptions) {
         self.namer = namer
         self.options = options
-        var names: [String] = [], ids: [String: Int] = [:]
-        var namer = namer
-        func id(_ key: String) -> Int {
-            let name = namer.name(for: key)
-            if let id = ids[name] { return id }
-            names.append(name)
-            ids[name] = names.count - 1
-            return names.count - 1
-        }
-        partitionIDs = options.partition.map { id($0.column) }
-        rawID = options.rawColumn.map { id($0) }
-        self.namer = namer
-        self.names = names
-        self.idByName = ids
+        partitionIDs = options.partition.map { id(forKey: $0.column) }
+        rawID = options.rawColumn.map { id(forKey: $0) }
     }
 
     var fixed: Set<Int> { Set(partitionIDs + (rawID.map { [$0] } ?? [])) }

@@ -279,12 +279,9 @@ struct SandboxResponseError: Error {
 
 /// Appends one line per request to `DIR/requests.jsonl` (`--record DIR`).
 final class Recorder: Sendable {
-    private let handle: Locked<FileHandle?>
+    private let log: LineLog
 
-    init(path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        handle = Locked(FileHandle(forWritingAtPath: path))
-    }
+    init(path: String) { log = LineLog(path: path) }
 
     func record(_ request: SandboxRequest, customer: String, status: Int) {
         var fields = JSONObject([
@@ -294,7 +291,6 @@ final class Recorder: Sendable {
         if request.path.hasSuffix("/data/query/multiple"), let list = (try? JSONParser.parse(request.body))?["metricInfoList"]?.arrayValue {
             fields["entries"] = .int(list.count)
         }
-        let line = JSONValue.object(fields).compactString + "\n"
-        handle.withLock { $0?.write(Data(line.utf8)) }
+        log.append(JSONValue.object(fields).compactString)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 import Testing
 
 /// Runs the built executables (from the same build folder as the test bundle) and captures
@@ -69,17 +70,6 @@ enum ToolRunner {
         var env: [String: String] = ["HOME": FileManager.default.temporaryDirectory.path, "LANG": "C.UTF-8"]
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return env
-    }
-}
-
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: every access holds the lock.
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock(); defer { lock.unlock() }
-        return try body(&value)
     }
 }
 
