@@ -66,6 +66,11 @@ public final class Log: Sendable {
         emit(.error, message, Array(fields))
     }
 
+    /// An error that does not end the run (one region, one instance): its one-line text.
+    public func error(_ error: any Error, _ fields: KeyValuePairs<String, String> = [:]) {
+        emit(.error, (error as? any ToolError)?.line ?? String(describing: error), Array(fields))
+    }
+
     public func emit(_ level: LogLevel, _ message: String, _ fields: [(String, String)]) {
         let current = settings.withLock { $0 }
         guard level >= current.level else { return }

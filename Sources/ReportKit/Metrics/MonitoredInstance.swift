@@ -93,7 +93,7 @@ public struct MonitoredInstance: Sendable, Equatable {
                 outcome.points += lines.count
             case .failure(let error):
                 let instance = instances[index]
-                Log.shared.error(InventoryFetcher.describe(error), ["instanceNo": instance.number, "instanceName": instance.name])
+                Log.shared.error(error, ["instanceNo": instance.number, "instanceName": instance.name])
                 outcome.failures.append((instance.number, error))
             }
         }

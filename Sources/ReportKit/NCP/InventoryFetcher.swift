@@ -67,7 +67,7 @@ public struct InventoryFetcher: Sendable {
             do {
                 outcome.items += try await fetchRegion(resource, spec, region: code, options: options, emit: emit)
             } catch let error where options.region == nil && !(error is BrokenPipe) && !(error is CancellationError) {
-                Log.shared.error(InventoryFetcher.describe(error), ["region": code, "resource": resource.name])
+                Log.shared.error(error, ["region": code, "resource": resource.name])
                 outcome.failures.append((code, error))
             }
         }
@@ -208,10 +208,5 @@ public struct InventoryFetcher: Sendable {
                 throw Failure(.dataError, "unexpected response: not JSON: \(error)", at: target)
             }
         }
-    }
-
-    public static func describe(_ error: any Error) -> String {
-        if let error = error as? any ToolError { return error.line }
-        return String(describing: error)
     }
 }
