@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "ncp-json", targets: ["ncp-json"]),
         .executable(name: "teams-notify", targets: ["teams-notify"]),
         .executable(name: "ncp-load", targets: ["ncp-load"]),
+        .executable(name: "kv-get", targets: ["kv-get"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
     dependencies: [
@@ -99,9 +100,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AzureKit",
+            dependencies: [
+                "ReportKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kv-get",
+            dependencies: [
+                "AzureKit",
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SandboxKit",
             dependencies: [
                 "ReportKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -125,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "LoadKitTests",
             dependencies: ["LoadKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AzureKitTests",
+            dependencies: ["AzureKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

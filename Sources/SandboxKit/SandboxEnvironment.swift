@@ -24,8 +24,5 @@ public enum SandboxEnvironment {
         String(id.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
-    /// Single-quoted for the shell, any byte sequence safe.
-    public static func quote(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func quote(_ value: String) -> String { ShellQuote.single(value) }
 }

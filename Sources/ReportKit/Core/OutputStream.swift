@@ -26,6 +26,14 @@ public final class OutputStream: Sendable {
         }
     }
 
+    /// Appends bytes as they are (raw output that must not gain a newline).
+    public func write(_ bytes: [UInt8]) throws {
+        try buffer.withLock { buffer in
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= flushThreshold { try drain(&buffer) }
+        }
+    }
+
     public func writeLine(_ value: JSONValue) throws {
         try writeLine(value.compactBytes)
     }

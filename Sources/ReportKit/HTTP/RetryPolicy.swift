@@ -9,18 +9,22 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Double
     public var maxRetryAfter: Double
     public var retryStatuses: Set<Int>
+    /// Full jitter (the default) or the plain exponential ladder some services document
+    /// (Key Vault's 1, 2, 4, 8, 16 s; IMDS's backoff).
+    public var jitter: Bool
 
     public static let standardStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     public init(
         maxAttempts: Int = 5, baseDelay: Double = 0.5, maxDelay: Double = 20, maxRetryAfter: Double = 120,
-        retryStatuses: Set<Int> = RetryPolicy.standardStatuses
+        retryStatuses: Set<Int> = RetryPolicy.standardStatuses, jitter: Bool = true
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.maxRetryAfter = maxRetryAfter
         self.retryStatuses = retryStatuses
+        self.jitter = jitter
     }
 
     public func shouldRetry(status: Int) -> Bool { retryStatuses.contains(status) }
@@ -30,7 +34,7 @@ public struct RetryPolicy: Sendable {
     public func delay(retry: Int, retryAfter: Double?, random: (Double) -> Double) -> Double {
         if let retryAfter { return min(max(retryAfter, 0), maxRetryAfter) }
         let ceiling = min(maxDelay, baseDelay * pow(2, Double(min(retry, 30))))
-        return random(ceiling)
+        return jitter ? random(ceiling) : ceiling
     }
 
     /// Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
