@@ -7,6 +7,7 @@ export REPORT_ROOT
 # Debian packages the toolkit needs to build, test and run.
 REPORT_APT_PACKAGES=(
   ca-certificates git pkg-config
+  curl openssl              # tests: the stand-in az, certificates for kv-get
   libcurl4-openssl-dev      # CCurl: HTTP for every tool
   zlib1g-dev                # CZlib: ncp-json --gzip
   unixodbc unixodbc-dev     # CODBC: ncp-load
@@ -15,6 +16,7 @@ REPORT_APT_PACKAGES=(
   postgresql                # the server the database tests start (and stop)
   tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
   jq bats shellcheck        # scripts, their tests and their lint
+  python3                   # free_port, wall (scripts/lib.sh)
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }

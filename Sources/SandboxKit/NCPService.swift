@@ -46,6 +46,7 @@ public final class NCPSandbox: Sendable {
     private let recorder: Recorder?
     let teamsLog: LineLog?
     let teamsPosts = Locked(0)
+    let azure: AzureSandbox
 
     public init(scenario: Scenario, recordDirectory: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.scenario = scenario
@@ -53,6 +54,7 @@ public final class NCPSandbox: Sendable {
         self.now = now
         self.recorder = recordDirectory.map { Recorder(path: $0 + "/requests.jsonl") }
         self.teamsLog = recordDirectory.map { LineLog(path: $0 + "/teams.jsonl") }
+        self.azure = AzureSandbox(scenario: scenario, now: now)
     }
 
     public func handle(_ request: SandboxRequest) -> SandboxResponse {
@@ -62,6 +64,12 @@ public final class NCPSandbox: Sendable {
             response = teams(request)
             response.delayMs = scenario.latencyMs
             recorder?.record(SandboxRequest(method: request.method, path: request.path, rawQuery: nil, headers: []), customer: "teams", status: response.status)
+            return response
+        }
+        if azure.handles(request.path) {
+            response = azure.handle(request)
+            response.delayMs = scenario.latencyMs
+            recorder?.record(request, customer: "azure", status: response.status)
             return response
         }
         switch authenticate(request) {
@@ -288,6 +296,7 @@ final class Recorder: Sendable {
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("query", .string(request.rawQuery ?? "")), ("customer", .string(customer)), ("status", .int(status)),
         ])
+        if customer == "azure" { fields["auth"] = .bool(request.header("Authorization") != nil) }
         if request.path.hasSuffix("/data/query/multiple"), let list = (try? JSONParser.parse(request.body))?["metricInfoList"]?.arrayValue {
             fields["entries"] = .int(list.count)
         }

@@ -9,6 +9,17 @@ public enum SandboxEnvironment {
             lines.append("export NCLOUD_ACCESS_KEY=\(quote(first.accessKey))")
             lines.append("export NCLOUD_SECRET_KEY=\(quote(first.secretKey))")
         }
+        let base = "http://127.0.0.1:\(port)"
+        let azure = scenario.azure
+        lines += [
+            "export KEY_VAULT_URL=\(quote(base))", "export AZURE_AUTHORITY_HOST=\(quote(base))",
+            "export AZURE_POD_IDENTITY_AUTHORITY_HOST=\(quote(base))", "export AZURE_TENANT_ID=\(quote(azure.tenantId))",
+            "export AZURE_CLIENT_ID=\(quote(azure.clientId))", "export AZURE_CLIENT_SECRET=\(quote(azure.clientSecret))",
+            "export SANDBOX_OIDC_REQUEST_URI=\(quote(base + AzureSandbox.pipelinesPath))",
+            "export SANDBOX_PIPELINES_ACCESS_TOKEN=\(quote(azure.pipelinesAccessToken))",
+            "export SANDBOX_SERVICE_CONNECTION_ID=\(quote(azure.serviceConnectionId))",
+        ]
+        if let federated = azure.federatedTokens.first { lines.append("export SANDBOX_FEDERATED_TOKEN=\(quote(federated))") }
         lines.append("export SANDBOX_CUSTOMERS=\(quote(scenario.customers.map(\.id).joined(separator: " ")))")
         for customer in scenario.customers {
             let name = variableName(customer.id)

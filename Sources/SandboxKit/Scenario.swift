@@ -22,6 +22,7 @@ public struct Scenario: Codable, Sendable {
     /// Statuses for the first Teams posts (e.g. [429, 503]), then 202.
     public var teamsFaults: [Int] = []
     public var customers: [Customer] = []
+    public var azure = AzureScenario()
 
     public struct Customer: Codable, Sendable {
         public var id: String
@@ -69,7 +70,7 @@ public struct Scenario: Codable, Sendable {
     public init(customers: [Customer] = []) { self.customers = customers }
 
     enum CodingKeys: String, CodingKey {
-        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, teamsFaults, customers
+        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, teamsFaults, customers, azure
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +87,7 @@ public struct Scenario: Codable, Sendable {
         failMetricsFor = try c.decodeIfPresent([String].self, forKey: .failMetricsFor) ?? []
         teamsFaults = try c.decodeIfPresent([Int].self, forKey: .teamsFaults) ?? []
         customers = try c.decode([Customer].self, forKey: .customers)
+        azure = try c.decodeIfPresent(AzureScenario.self, forKey: .azure) ?? AzureScenario()
     }
 
     public func base(for family: String) -> Int { pageBase[family] ?? pageBase["default"] ?? 1 }
@@ -118,6 +120,7 @@ public struct Scenario: Codable, Sendable {
         guard (0...1).contains(rate429), (0...1).contains(rate5xx) else {
             throw Failure(.config, "rates must be between 0 and 1", at: "\(path): rate429/rate5xx")
         }
+        guard (1...25).contains(azure.vaultPageSize) else { throw Failure(.config, "vaultPageSize must be 1 to 25", at: "\(path): azure.vaultPageSize") }
         var keys = Set<String>()
         for (index, customer) in customers.enumerated() {
             guard keys.insert(customer.accessKey).inserted else {

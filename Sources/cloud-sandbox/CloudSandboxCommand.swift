@@ -7,9 +7,9 @@ import SandboxKit
 struct CloudSandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloud-sandbox",
-        abstract: "A local, faithful stand-in for the NCP APIs, for tests and the offline demo.",
+        abstract: "A local, faithful stand-in for the NCP APIs, Azure (Entra, IMDS, Key Vault) and a Teams webhook, for tests and the offline demo.",
         discussion: """
-            Serves every ncp-fetch catalog resource for VPC and Classic on 127.0.0.1, verifying signature v2 (and v1 as the SDKs send it) and the 5-minute timestamp window. Item shapes come from the official SDK models. Each customer of the scenario has its own deterministic fleet, paging (base and page-size cap), denied resources (802) and faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list, data/query, data/query/multiple) and NAS rating lists serve deterministic series. A Teams Workflows webhook (TEAMS_WEBHOOK_URL) checks the envelope, answers 202 and appends each card to DIR/teams.jsonl.
+            Serves every ncp-fetch catalog resource for VPC and Classic on 127.0.0.1, verifying signature v2 (and v1 as the SDKs send it) and the 5-minute timestamp window. Item shapes come from the official SDK models. Each customer of the scenario has its own deterministic fleet, paging (base and page-size cap), denied resources (802) and faults (429 with or without Retry-After, 5xx, latency). Cloud Insight (schema list, data/query, data/query/multiple) and NAS rating lists serve deterministic series. Azure: Entra ID's v2 token endpoint (client secret, certificate or federated assertion), IMDS, the Azure Pipelines OIDC endpoint and a Key Vault (KEY_VAULT_URL) holding each customer as a secret in the v2 layout, with the 401 challenge, paging and faults from the scenario's "azure" object. A Teams Workflows webhook (TEAMS_WEBHOOK_URL) checks the envelope, answers 202 and appends each card to DIR/teams.jsonl.
 
             When ready it prints `export NAME='value'` lines and a final `# ready` line on stdout, then keeps serving until interrupted:
 
@@ -24,7 +24,10 @@ struct CloudSandboxCommand: ParsableCommand {
                "customers": [{"id": "alpha", "type": "pri", "accessKey": "…",
                "secretKey": "…", "platforms": ["vpc", "classic"],
                "fleet": {"vpc/server": 237, "classic/server": 41, "vpc/server@SGN": 3},
-               "deny": ["vpc/nas-volume", "vpc/server@SGN"], "disabled": false}]}
+               "deny": ["vpc/nas-volume", "vpc/server@SGN"], "disabled": false}],
+               "azure": {"vaultPageSize": 25, "vaultThrottle": 0, "imdsFaults": [404],
+               "disabledSecrets": [], "forbiddenSecrets": [], "extraSecrets": [{"name": "…", "value": "…"}],
+               "fillerSecrets": 0, "challengeResource": "https://vault.azure.net", …}}
             Without --scenario a built-in 3-customer scenario is used.
             """,
         version: ToolVersion.current

@@ -38,8 +38,13 @@ enum ToolRunner {
     }
 
     static func run(_ tool: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) throws -> Result {
+        try runProgram(try executable(tool).path, arguments, environment: environment, stdin: stdin)
+    }
+
+    /// Any program (bash, openssl), captured the same way.
+    static func runProgram(_ path: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = try executable(tool)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
