@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "teams-notify", targets: ["teams-notify"]),
         .executable(name: "ncp-load", targets: ["ncp-load"]),
         .executable(name: "kv-get", targets: ["kv-get"]),
+        .executable(name: "ncp-report", targets: ["ncp-report"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
     dependencies: [
@@ -118,6 +119,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RunKit",
+            dependencies: ["ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ncp-report",
+            dependencies: [
+                "RunKit",
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SandboxKit",
             dependencies: [
                 "ReportKit",
@@ -151,6 +166,11 @@ let package = Package(
         .testTarget(
             name: "AzureKitTests",
             dependencies: ["AzureKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunKitTests",
+            dependencies: ["RunKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -126,7 +126,7 @@ struct KVGetCommand: AsyncParsableCommand {
         let fallback = EnvironmentFallback(environment)
         let sink = Sink(path: output)
         if roster, let file {
-            try writeRoster(try Roster.load(path: file), to: sink)
+            try writeRoster(try RosterFile.load(path: file), to: sink)
             return try sink.finish()
         }
         let requests = try secrets.map(SecretRequest.init)

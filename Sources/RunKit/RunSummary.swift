@@ -1,0 +1,45 @@
+import Foundation
+import ReportKit
+
+/// Outcome records as NDJSON lines, with the field names teams-notify reads (DESIGN.md §6).
+public enum OutcomeLine {
+    public static func json(_ record: OutcomeRecord) -> JSONValue {
+        func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
+        return .object(JSONObject([
+            ("customer", .string(record.customer)), ("period", .string(record.period)), ("platform", .string(record.platform)),
+            ("region", .string(record.region)), ("resource", .string(record.resource)), ("step", .string(record.step)),
+            ("status", .string(record.status)), ("items", optional(record.items) { .int($0) }), ("seconds", optional(record.seconds) { .double($0) }),
+            ("exit", optional(record.exit) { .int($0) }), ("error", optional(record.error) { .string($0) }),
+        ]))
+    }
+}
+
+/// The end of a run: a table on stderr, and the exit status.
+public enum RunSummary {
+    public static func exitStatus(_ records: [OutcomeRecord], strict: Bool) -> Int32 {
+        if let failed = records.first(where: { $0.status == "failed" }) { return Int32(failed.exit ?? 70) }
+        if strict, records.contains(where: { $0.status == "denied" }) { return ExitStatus.noPermission.rawValue }
+        return 0
+    }
+
+    public static func print(_ records: [OutcomeRecord], customers: [String], seconds: Double, runDirectory: String) {
+        guard Log.shared.isEnabled(.warning) else { return }
+        func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+            let padding = String(repeating: " ", count: max(0, width - text.count))
+            return left ? text + padding : padding + text
+        }
+        var lines = [pad("customer", 20, left: true) + pad("ok", 6) + pad("denied", 8) + pad("failed", 8) + pad("rows", 10)]
+        for customer in customers {
+            let mine = records.filter { $0.customer == customer }
+            let steps = mine.filter { $0.step == "fetch" || $0.step == "metrics" }
+            let rows = mine.filter { $0.step == "load" && $0.status == "ok" }.reduce(0) { $0 + ($1.items ?? 0) }
+            lines.append(pad(customer, 20, left: true) + pad("\(steps.filter { $0.status == "ok" }.count)", 6)
+                         + pad("\(steps.filter { $0.status == "denied" }.count)", 8) + pad("\(mine.filter { $0.status == "failed" }.count)", 8) + pad("\(rows)", 10))
+        }
+        for record in records where record.status == "failed" || record.status == "denied" {
+            lines.append("  \(record.status) \(record.customer) \(record.platform)/\(record.resource) \(record.step) (exit \(record.exit ?? 0)): \(record.error ?? "")")
+        }
+        lines.append(String(format: "%d outcome records in %.1f s; logs and outcomes in ", records.count, seconds) + runDirectory)
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

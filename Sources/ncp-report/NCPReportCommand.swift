@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import ReportKit
+import RunKit
+
+@main
+struct NCPReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ncp-report",
+        abstract: "Run a report plan for every customer: fetch → dated JSON files → database, one outcome record per step.",
+        discussion: """
+            For each customer of the roster and each step of the plan (config/report.json: resources, metric profiles, NAS usage, minus the customer's exclusions), runs ncp-fetch --trailer | ncp-json --require-trailer --tee, then ncp-load --require-trailer into the table of that step, partitioned by period and customer (a re-run replaces, never duplicates). Customers run in parallel (--jobs) and so do a customer's steps (--per-customer); one customer's failure never stops another's. Loads into one table take turns.
+
+            stdout: one outcome record per step (DESIGN.md §6), also written to RUN_DIR/outcomes.ndjson. stderr: a table per customer at the end. Then ONE Teams summary card (teams-notify --summary) when TEAMS_WEBHOOK_URL or --webhook-file is set.
+
+            The roster is NDJSON from `kv-get --roster --with-secret` (or a roster file): NCP keys reach the tools in their environment, never in argv or files. Children resolve the period with the same instant (REPORT_NOW is pinned), so a run that crosses midnight stays in one period.
+
+            Files: OUT/PERIOD/CUSTOMER/PLATFORM-RESOURCE.json. Tables: PLATFORM_RESOURCE (vpc_server, classic_block_storage, vpc_server_metrics, vpc_nas_usage, …).
+
+            Examples:
+              kv-get --roster --with-secret | ncp-report --roster - --plan monthly --db out/report.sqlite
+              ncp-report --roster roster.ndjson --plan weekly --customer alpha --period last-week --week-start 'mon 10:00'
+              ncp-report --roster roster.ndjson --plan monthly --dry-run        # the resolved plan, no calls
+
+            Exit status: 0 when every step succeeded (denied-by-permission counts as a warning unless --strict); otherwise the exit status of the first failed step (77 for a denial under --strict); 78 for a malformed configuration or roster.
+            \(ExitStatus.helpTable)
+            """,
+        version: ToolVersion.current
+    )
+
+    @Option(help: ArgumentHelp("Roster NDJSON (kv-get --roster --with-secret), - for stdin.", valueName: "file"))
+    var roster: String
+
+    @Option(help: ArgumentHelp("Plan name in the configuration (default monthly).", valueName: "name"))
+    var plan: String = "monthly"
+
+    @Option(help: ArgumentHelp("Report configuration ($REPORT_CONFIG, default config/report.json).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .customLong("customer"), help: ArgumentHelp("Only this customer (repeatable).", valueName: "id"))
+    var customers: [String] = []
+
+    @Option(help: ArgumentHelp("Folder for the dated JSON files ($REPORT_JSON_DIR, default out).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Folder for this run's logs and outcomes (default OUT/runs/PERIOD-TIMESTAMP).", valueName: "dir"))
+    var runDir: String?
+
+    @Option(help: ArgumentHelp("SQLite file for the embedded default database ($REPORT_DB); other databases come from ncp-load's environment.", valueName: "file"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Connection string file for ncp-load (may hold a password).", valueName: "file"))
+    var connectionStringFile: String?
+
+    @Option(help: ArgumentHelp("Customers run at once (default 4).", valueName: "n"))
+    var jobs: Int = 4
+
+    @Option(help: ArgumentHelp("Steps of one customer run at once (default 2; NCP advises few requests in flight per key).", valueName: "n"))
+    var perCustomer: Int = 2
+
+    @Option(help: ArgumentHelp("Metric interval, instead of the plan's (Min1, Min5, Min30, Hour2, Day1).", valueName: "interval"))
+    var interval: String?
+
+    @Option(help: ArgumentHelp("Metric units: raw or v2.", valueName: "raw|v2"))
+    var units: String?
+
+    @Option(help: ArgumentHelp("Region code or all (default: each customer's site's first region).", valueName: "code"))
+    var region: String?
+
+    @Flag(help: "Count denied steps (NCP 800/802) as failures.")
+    var strict = false
+
+    @Flag(help: "Print the resolved plan per customer and stop; nothing is called.")
+    var dryRun = false
+
+    @Flag(inversion: .prefixedNo, help: "Post the Teams summary card (default: when a webhook is configured).")
+    var notify: Bool?
+
+    @Option(help: ArgumentHelp("Teams webhook URL file for the summary (else $TEAMS_WEBHOOK_URL).", valueName: "file"))
+    var webhookFile: String?
+
+    @Option(help: ArgumentHelp("Folder with the tools (default: this executable's).", valueName: "dir"))
+    var binDir: String?
+
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        await ToolMain.run(tool: "ncp-report", logging: logging) { try await execute() }
+    }
+
+    func readRoster() throws -> [RosterEntry] {
+        if roster == "-" {
+            return try RosterFile.read(bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()), path: "stdin")
+        }
+        return try RosterFile.load(path: roster)
+    }
+
+    func execute() async throws {
+        guard jobs >= 1, perCustomer >= 1 else { throw Failure(.usage, "--jobs and --per-customer must be at least 1") }
+        if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
+        let environment = ProcessInfo.processInfo.environment
+        let fallback = EnvironmentFallback(environment)
+        let configPath = fallback.resolve(config, flag: "--config", env: ["REPORT_CONFIG"], default: "config/report.json")!.value
+        let configuration = try ReportConfig.load(path: configPath)
+        guard let planSpec = configuration.plans[plan] else {
+            throw Failure(.config, "no plan '\(plan)' (plans: \(configuration.plans.keys.sorted().joined(separator: ", ")))", at: "\(configPath): plans")
+        }
+        if let interval, !ReportConfig.intervals.contains(interval) { throw Failure(.usage, "--interval must be one of \(ReportConfig.intervals.joined(separator: ", "))") }
+        let resolver = try period.resolver(fallback)
+        let reportPeriod = try period.resolve(fallback)
+        var entries = try readRoster()
+        for id in customers where !entries.contains(where: { $0.customerID == id }) {
+            throw Failure(.noInput, "customer '\(id)' is not in the roster", at: roster == "-" ? "stdin" : roster)
+        }
+        if !customers.isEmpty { entries = entries.filter { customers.contains($0.customerID) } }
+        for id in configuration.customers.keys where !entries.contains(where: { $0.customerID == id }) && customers.isEmpty {
+            Log.shared.info("configuration names a customer the roster does not have", ["customer": id])
+        }
+        let work = entries.map { ($0, PlanResolver.steps(plan: planSpec, rules: configuration.customers[$0.customerID])) }
+
+        if dryRun {
+            for (customer, steps) in work {
+                try OutputStream.stdout.writeLine(.object(JSONObject([
+                    ("customer", .string(customer.customerID)), ("site", .string(customer.site)), ("plan", .string(plan)),
+                    ("period", reportPeriod.json), ("steps", .array(steps.map(\.json))),
+                ])))
+            }
+            return try OutputStream.stdout.flush()
+        }
+
+        let outDirectory = fallback.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"], default: "out")!.value
+        let stamp = Timestamps.iso8601UTC(Date()).replacingOccurrences(of: ":", with: "")
+        let runDirectory = runDir ?? "\(outDirectory)/runs/\(reportPeriod.label)-\(plan)-\(stamp)"
+        do {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(.cantCreate, "cannot create the run folder: \(error.localizedDescription)", at: runDirectory)
+        }
+        let bin = binDir ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        for tool in ["ncp-fetch", "ncp-json", "ncp-load"] where !FileManager.default.isExecutableFile(atPath: "\(bin)/\(tool)") {
+            throw Failure(.config, "\(tool) not found next to ncp-report", at: bin)
+        }
+
+        var childEnvironment = environment
+        for secret in ["NCLOUD_ACCESS_KEY", "NCLOUD_SECRET_KEY", "AZURE_CLIENT_SECRET", "SYSTEM_ACCESSTOKEN", "TEAMS_WEBHOOK_URL"] {
+            childEnvironment.removeValue(forKey: secret)
+        }
+        childEnvironment["REPORT_PERIOD"] = period.period ?? environment["REPORT_PERIOD"] ?? "last-month"
+        childEnvironment["REPORT_NOW"] = Timestamps.iso8601(resolver.now, in: resolver.timeZone)
+        if let tz = period.tz { childEnvironment["REPORT_TZ"] = tz }
+        if let day = period.monthStartDay { childEnvironment["REPORT_MONTH_START_DAY"] = String(day) }
+        if let week = period.weekStart { childEnvironment["REPORT_WEEK_START"] = week }
+        if let format = logging.logFormat { childEnvironment["REPORT_LOG_FORMAT"] = format }
+        var loadArguments: [String] = []
+        if let db { loadArguments += ["--db", db] }
+        if let connectionStringFile { loadArguments += ["--connection-string-file", connectionStringFile] }
+
+        var settings = ReportRunner.Settings(
+            binDirectory: bin, outDirectory: outDirectory, runDirectory: runDirectory, period: reportPeriod, environment: childEnvironment,
+            loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval, units: units, region: region)
+        settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
+            && (environment["DATABASE_SERVER"] ?? "").isEmpty
+        let outcomesPath = "\(runDirectory)/outcomes.ndjson"
+        FileManager.default.createFile(atPath: outcomesPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        let outcomesFile = FileHandle(forWritingAtPath: outcomesPath)
+        let collected = Locked<[OutcomeRecord]>([])
+        Log.shared.info("run", ["plan": plan, "period": reportPeriod.label, "customers": "\(work.count)", "steps": "\(work.reduce(0) { $0 + $1.1.count })",
+                                "runDir": runDirectory])
+        let started = Date()
+        let runner = ReportRunner(settings: settings) { record in
+            let line = OutcomeLine.json(record).compactBytes + [0x0A]
+            collected.withLock { records in
+                records.append(record)
+                outcomesFile?.write(Data(line))
+                try? OutputStream.stdout.write(line)
+                try? OutputStream.stdout.flush()
+            }
+        }
+        await runner.run(work)
+        try? outcomesFile?.close()
+        try OutputStream.stdout.flush()
+        let records = collected.withLock { $0 }
+        RunSummary.print(records, customers: work.map(\.0.customerID), seconds: Date().timeIntervalSince(started), runDirectory: runDirectory)
+
+        var status = RunSummary.exitStatus(records, strict: strict)
+        let webhookConfigured = webhookFile != nil || !(environment["TEAMS_WEBHOOK_URL"] ?? "").isEmpty
+        if notify ?? webhookConfigured {
+            let title = "NCP \(plan) report \(reportPeriod.label)"
+            var arguments = ["--summary", "--title", title, "-q"]
+            if let webhookFile { arguments += ["--webhook-file", webhookFile] }
+            var notifyEnvironment = childEnvironment
+            notifyEnvironment["TEAMS_WEBHOOK_URL"] = environment["TEAMS_WEBHOOK_URL"]
+            let posted = try await ProcessPipeline(
+                stages: [.init("\(bin)/teams-notify", arguments, stderr: "\(runDirectory)/teams-notify.log")],
+                stdin: outcomesPath, stdout: "/dev/null", environment: notifyEnvironment.compactMapValues { $0 }).run()
+            if posted.first != 0 {
+                Log.shared.error("the Teams summary was not posted: \(ReportRunner.lastError("\(runDirectory)/teams-notify.log") ?? "exit \(posted.first ?? 70)")")
+                if status == 0 { status = posted.first ?? 70 }
+            }
+        } else {
+            Log.shared.warning("no Teams webhook configured (TEAMS_WEBHOOK_URL or --webhook-file): summary not posted")
+        }
+        if status != 0 { Foundation.exit(status) }
+    }
+}
