@@ -57,6 +57,18 @@ build_release() {
   done
 }
 
+# Sets BIN to the folder with the tools: $REPORT_BIN_DIR when given (tests, pipelines with a
+# prebuilt toolkit), else a release build made now by scripts/setup (packages included).
+resolve_bin() {
+  if [ -n "${REPORT_BIN_DIR:-}" ]; then
+    BIN="$REPORT_BIN_DIR"
+  else
+    "$REPORT_ROOT/scripts/setup" >&2
+    BIN="$REPORT_ROOT/.build/release"
+  fi
+  [ -x "$BIN/ncp-report" ] || die "ncp-report not found in $BIN (run scripts/setup)" 78
+}
+
 # Starts cloud-sandbox in the background and loads the environment it prints.
 # Usage: start_sandbox BIN_DIR STATE_DIR [extra cloud-sandbox arguments...]
 start_sandbox() {

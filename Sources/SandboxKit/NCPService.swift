@@ -43,6 +43,8 @@ public final class NCPSandbox: Sendable {
     let fleet: FleetGenerator
     let now: @Sendable () -> Date
     private let calls = Locked<[String: Int]>([:])
+    /// Arrival times in the last second per customer (the `rateLimit` window).
+    private let recent = Locked<[Int: [Double]]>([:])
     private let recorder: Recorder?
     let teamsLog: LineLog?
     let teamsPosts = Locked(0)
@@ -130,6 +132,21 @@ public final class NCPSandbox: Sendable {
             return (calls[key]!, calls[pathKey]!)
         }
         let retryAfter = scenario.retryAfter.map { [("Retry-After", String(Int($0.rounded(.up))))] } ?? []
+        if scenario.rateLimit > 0 {
+            let now = self.now().timeIntervalSince1970
+            let admitted = recent.withLock { recent -> Bool in
+                var window = recent[customer, default: []].filter { now - $0 < 1 }
+                defer { recent[customer] = window }
+                guard Double(window.count) < scenario.rateLimit else { return false }
+                window.append(now)
+                return true
+            }
+            if !admitted {
+                var response = NCPSandbox.gatewayError(429, "420", "Rate Limited")
+                response.headers += retryAfter
+                return response
+            }
+        }
         if scenario.throttleFirstCall, pathSeen == 1 {
             return throttled(retryAfter)
         }
@@ -297,8 +314,12 @@ final class Recorder: Sendable {
             ("query", .string(request.rawQuery ?? "")), ("customer", .string(customer)), ("status", .int(status)),
         ])
         if customer == "azure" { fields["auth"] = .bool(request.header("Authorization") != nil) }
-        if request.path.hasSuffix("/data/query/multiple"), let list = (try? JSONParser.parse(request.body))?["metricInfoList"]?.arrayValue {
+        if request.path.hasSuffix("/data/query/multiple"), let body = try? JSONParser.parse(request.body), let list = body["metricInfoList"]?.arrayValue {
             fields["entries"] = .int(list.count)
+            // The window and interval asked for, so tests can check the period reached the API.
+            fields["timeStart"] = body["timeStart"] ?? .null
+            fields["timeEnd"] = body["timeEnd"] ?? .null
+            fields["interval"] = list.first?["interval"] ?? .null
         }
         log.append(JSONValue.object(fields).compactString)
     }

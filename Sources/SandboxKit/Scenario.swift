@@ -15,6 +15,8 @@ public struct Scenario: Codable, Sendable {
     public var retryAfter: Double? = nil
     public var rate429: Double = 0
     public var rate5xx: Double = 0
+    /// Requests per second per access key (0: none); more answer 429 with gateway code 420.
+    public var rateLimit: Double = 0
     /// Cloud Insight product keys by product name (`Server(VPC)`…); the documented ones otherwise.
     public var cloudInsightKeys: [String: String] = [:]
     /// Instance numbers whose Cloud Insight queries fail (HTTP 500), to test partial failure.
@@ -70,7 +72,7 @@ public struct Scenario: Codable, Sendable {
     public init(customers: [Customer] = []) { self.customers = customers }
 
     enum CodingKeys: String, CodingKey {
-        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, cloudInsightKeys, failMetricsFor, teamsFaults, customers, azure
+        case seed, maxPageSize, pageBase, latencyMs, throttleFirstCall, retryAfter, rate429, rate5xx, rateLimit, cloudInsightKeys, failMetricsFor, teamsFaults, customers, azure
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,6 +85,7 @@ public struct Scenario: Codable, Sendable {
         retryAfter = try c.decodeIfPresent(Double.self, forKey: .retryAfter)
         rate429 = try c.decodeIfPresent(Double.self, forKey: .rate429) ?? 0
         rate5xx = try c.decodeIfPresent(Double.self, forKey: .rate5xx) ?? 0
+        rateLimit = try c.decodeIfPresent(Double.self, forKey: .rateLimit) ?? 0
         cloudInsightKeys = try c.decodeIfPresent([String: String].self, forKey: .cloudInsightKeys) ?? [:]
         failMetricsFor = try c.decodeIfPresent([String].self, forKey: .failMetricsFor) ?? []
         teamsFaults = try c.decodeIfPresent([Int].self, forKey: .teamsFaults) ?? []

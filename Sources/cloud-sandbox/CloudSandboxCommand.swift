@@ -20,7 +20,7 @@ struct CloudSandboxCommand: ParsableCommand {
             Scenario (JSON; every key but customers is optional):
               {"seed": 42, "maxPageSize": 100, "pageBase": {"default": 1, "clouddb": 0},
                "latencyMs": 0, "throttleFirstCall": false, "retryAfter": 1, "rate429": 0.0,
-               "rate5xx": 0.0, "cloudInsightKeys": {"Server(VPC)": "…"}, "failMetricsFor": ["…"], "teamsFaults": [429],
+               "rate5xx": 0.0, "rateLimit": 0, "cloudInsightKeys": {"Server(VPC)": "…"}, "failMetricsFor": ["…"], "teamsFaults": [429],
                "customers": [{"id": "alpha", "type": "pri", "accessKey": "…",
                "secretKey": "…", "platforms": ["vpc", "classic"],
                "fleet": {"vpc/server": 237, "classic/server": 41, "vpc/server@SGN": 3},

@@ -114,6 +114,7 @@ struct NCPReportCommand: AsyncParsableCommand {
             throw Failure(.noInput, "customer '\(id)' is not in the roster", at: roster == "-" ? "stdin" : roster)
         }
         if !customers.isEmpty { entries = entries.filter { customers.contains($0.customerID) } }
+        guard !entries.isEmpty else { throw Failure(.noInput, "the roster has no customers", at: roster == "-" ? "stdin" : roster) }
         for id in configuration.customers.keys where !entries.contains(where: { $0.customerID == id }) && customers.isEmpty {
             Log.shared.info("configuration names a customer the roster does not have", ["customer": id])
         }

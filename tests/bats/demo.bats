@@ -6,26 +6,27 @@ setup() {
   PERIOD="$("$REPORT_BIN_DIR/ncp-fetch" period | jq -r .label)"
 }
 
-@test "demo fetches every customer's inventory, saves dated files and posts one summary card" {
+@test "demo runs the monthly report from the vault roster into files, SQLite and one summary card" {
   run "$BATS_TEST_DIRNAME/../../scripts/demo"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"alpha    server            12 items"* ]]
-  [[ "$output" == *"bravo    nas-volume     denied (exit 77)"* ]]
-  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/server.json")" -eq 12 ]
-  [ ! -e "$DEMO_OUT/$PERIOD/bravo/nas-volume.json" ]
+  [[ "$output" == *"alpha    vpc/server                        12"* ]]
+  [[ "$output" == *"bravo vpc/nas-volume: denied (exit 77)"* ]]
+  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/vpc-server.json")" -eq 12 ]
+  [ ! -e "$DEMO_OUT/$PERIOD/bravo/vpc-nas-volume.json" ]
+  [ ! -e "$DEMO_OUT/$PERIOD/bravo/classic-server.json" ]   # bravo is VPC-only
   # Korean text arrives intact, the trailer is not stored.
-  grep -q '테스트' "$DEMO_OUT/$PERIOD/alpha/server.json"
-  ! grep -q '_trailer' "$DEMO_OUT/$PERIOD/alpha/server.json"
+  grep -q '테스트' "$DEMO_OUT/$PERIOD/alpha/vpc-server.json"
+  ! grep -q '_trailer' "$DEMO_OUT/$PERIOD/alpha/vpc-server.json"
   # Metrics: 12 servers x 16 series x one point per day of last month.
   days="$("$REPORT_BIN_DIR/ncp-fetch" period | jq '(.endMs - .startMs) / 86400000')"
-  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/server-metrics.json")" -eq $((12 * 16 * days)) ]
+  [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/vpc-server-metrics.json")" -eq $((12 * 16 * days)) ]
   # The same rows in SQLite, once each even after a second run.
   run "$BATS_TEST_DIRNAME/../../scripts/demo"
   [ "$status" -eq 0 ]
-  counts="$(python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('select count(*), count(distinct customer) from server').fetchone(), c.execute('select count(*) from block_storage where customer = \"alpha\"').fetchone()[0])" "$DEMO_OUT/report.sqlite")"
+  counts="$(python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('select count(*), count(distinct customer) from vpc_server').fetchone(), c.execute('select count(*) from vpc_block_storage where customer = \"alpha\"').fetchone()[0])" "$DEMO_OUT/report.sqlite")"
   [ "$counts" = "(22, 3) 18" ]
   # Exactly one card per run, with the denial in it.
-  [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]  # the copy of the last run's card
+  [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]
   grep -q 'nas-volume' "$DEMO_OUT/$PERIOD/teams-card.json"
 }
 
