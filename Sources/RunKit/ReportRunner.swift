@@ -146,7 +146,7 @@ public final class ReportRunner: Sendable {
         if let failed = statuses.dropLast().firstIndex(where: { $0 != 0 }) {
             let code = Int(statuses[failed])
             let message = ReportRunner.lastError(fetch[failed].stderrPath) ?? "exit \(code)"
-            record(outcome(customer, step, step: fetchName, status: code == Int(ExitStatus.noPermission.rawValue) ? "denied" : "failed",
+            record(outcome(customer, step, step: fetchName, status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
                            items: items, seconds: fetchSeconds, exit: code, error: message))
             record(outcome(customer, step, step: "json", status: "skipped", error: "nothing committed: the \(fetchName) step did not complete"))
             record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the \(fetchName) step did not complete"))
@@ -190,6 +190,12 @@ public final class ReportRunner: Sendable {
             record(outcome(customer, step, step: "load", status: "ok", items: report?["rows"]?.intValue, seconds: seconds, exit: 0))
             try? FileManager.default.removeItem(atPath: data)
         }
+    }
+
+    /// A permission NCP withholds on purpose (returnCode 800/802: the key lacks that
+    /// service), as opposed to exit 77 for a key the gateway refuses, which is a failure.
+    public static func isDenial(code: Int, message: String) -> Bool {
+        code == Int(ExitStatus.noPermission.rawValue) && (message.contains("returnCode 800") || message.contains("returnCode 802"))
     }
 
     /// Item lines in an NDJSON file, the trailer not counted.
