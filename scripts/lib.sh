@@ -17,6 +17,7 @@ REPORT_APT_PACKAGES=(
   tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
   jq bats shellcheck        # scripts, their tests and their lint
   python3                   # free_port, wall (scripts/lib.sh)
+  tzdata                    # Asia/Seoul for date(1) in vm-start --if-last-day
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }

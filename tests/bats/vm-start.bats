@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# scripts/vm-start with a stand-in az on PATH (it records every call) and the sandbox's Teams
+# webhook: login failure, start failure, already running, not the last day.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  ROOT="$BATS_TEST_DIRNAME/../.."
+  # shellcheck source=../../scripts/lib.sh
+  . "$ROOT/scripts/lib.sh"
+  start_sandbox "$REPORT_BIN_DIR" "$BATS_TEST_TMPDIR/sbx"
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  cat >"$BATS_TEST_TMPDIR/bin/az" <<'AZ'
+#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$AZ_LOG"
+case "$1 $2" in
+  "account show") [ "${AZ_SESSION:-0}" = 1 ] || { echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; } ;;
+  "login "*)
+    if [ "${AZ_FAIL_LOGIN:-0}" = 1 ]; then
+      echo "ERROR: AADSTS700016: Application with identifier 'x' was not found in the directory." >&2
+      exit 1
+    fi ;;
+  "account set") ;;
+  "vm get-instance-view") cat "$AZ_STATE" ;;
+  "vm start")
+    if [ "${AZ_FAIL_START:-0}" = 1 ]; then
+      echo "ERROR: (OperationNotAllowed) Operation could not be completed as it results in exceeding approved standardDSv3Family Cores quota." >&2
+      exit 1
+    fi
+    echo "PowerState/running" >"$AZ_STATE" ;;
+  *) echo "stand-in az: unexpected: $*" >&2; exit 2 ;;
+esac
+AZ
+  chmod +x "$BATS_TEST_TMPDIR/bin/az"
+  export PATH="$BATS_TEST_TMPDIR/bin:$PATH" AZ_LOG="$BATS_TEST_TMPDIR/az.log" AZ_STATE="$BATS_TEST_TMPDIR/state"
+  export VM_NAME=report-vm RESOURCE_GROUP=report-rg SUBSCRIPTION=00000000-0000-4000-8000-000000000001
+  export AZURE_CLIENT_SECRET=never-on-argv-0123 VM_START_POLL_SECONDS=0.1
+  unset AZURE_CLIENT_ID AZURE_TENANT_ID
+  echo "PowerState/deallocated" >"$AZ_STATE"
+  : >"$AZ_LOG"
+}
+
+teardown() {
+  stop_sandbox
+}
+
+cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
+
+@test "starts a deallocated VM with the managed identity and confirms it runs; no secret on any command line" {
+  run --separate-stderr "$ROOT/scripts/vm-start"
+  [ "$status" -eq 0 ]
+  grep -qx 'login --identity --allow-no-subscriptions -o none' "$AZ_LOG"
+  grep -q '^account set --subscription 00000000-0000-4000-8000-000000000001$' "$AZ_LOG"
+  grep -q '^vm start --resource-group report-rg --name report-vm' "$AZ_LOG"
+  [ "$(cat "$AZ_STATE")" = "PowerState/running" ]
+  ! grep -q 'never-on-argv' "$AZ_LOG"
+  [ "$(cards)" -eq 0 ]
+}
+
+@test "an AzureCLI@2 session is used as it is; an already running VM is success without a start" {
+  echo "PowerState/running" >"$AZ_STATE"
+  AZ_SESSION=1 run --separate-stderr "$ROOT/scripts/vm-start"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"already running"* ]]
+  ! grep -q '^login' "$AZ_LOG"
+  ! grep -q '^vm start' "$AZ_LOG"
+}
+
+@test "a login failure posts one card naming the step, without secrets, and exits non-zero" {
+  AZ_FAIL_LOGIN=1 run --separate-stderr "$ROOT/scripts/vm-start"
+  [ "$status" -eq 1 ]
+  [ "$(cards)" -eq 1 ]
+  grep -q 'login (managed identity)' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  grep -q 'AADSTS700016' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  ! grep -q 'never-on-argv' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  ! grep -q '^vm start' "$AZ_LOG"
+}
+
+@test "a start failure posts one card with the step and the service's message" {
+  AZ_FAIL_START=1 run --separate-stderr "$ROOT/scripts/vm-start"
+  [ "$status" -eq 1 ]
+  [ "$(cards)" -eq 1 ]
+  grep -q 'start VM' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  grep -q 'OperationNotAllowed' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  grep -q 'FAILED' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+}
+
+@test "--if-last-day is a no-op unless tomorrow in Seoul is the 1st (14:50 UTC on the 30th is 23:50 KST)" {
+  REPORT_NOW=2026-11-29T23:50:00+09:00 run --separate-stderr "$ROOT/scripts/vm-start" --if-last-day
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"nothing to do"* ]]
+  [ ! -s "$AZ_LOG" ]
+  REPORT_NOW=2026-11-30T14:50:00Z run --separate-stderr "$ROOT/scripts/vm-start" --if-last-day
+  [ "$status" -eq 0 ]
+  grep -q '^vm start' "$AZ_LOG"
+  # 14:50 UTC on 31 October is 23:50 KST on the 31st: the last day.
+  : >"$AZ_LOG"
+  echo "PowerState/deallocated" >"$AZ_STATE"
+  REPORT_NOW=2026-10-31T14:50:00Z run --separate-stderr "$ROOT/scripts/vm-start" --if-last-day
+  [ "$status" -eq 0 ]
+  grep -q '^vm start' "$AZ_LOG"
+}
