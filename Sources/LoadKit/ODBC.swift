@@ -94,6 +94,7 @@ public final class ODBCConnection {
         throw ODBCError(sqlState: sqlState, nativeError: Int(native), driverMessage: oneLine(message), action: oneLine(action))
     }
 
+    /// `SQLGetInfo` as text (empty when the driver does not say).
     public func info(_ type: Int32) -> String {
         var buffer = [SQLCHAR](repeating: 0, count: 256)
         var length: SQLSMALLINT = 0
@@ -273,4 +274,12 @@ public final class ODBCStatement {
         closeCursor()
         return result
     }
+}
+
+/// `SQLGetInfo` types (sql.h/sqlext.h values; the macros do not import).
+public enum ODBCInfo {
+    public static let driverName: Int32 = 6
+    public static let driverVersion: Int32 = 7
+    public static let dbmsName: Int32 = 17
+    public static let dbmsVersion: Int32 = 18
 }

@@ -27,7 +27,10 @@ struct NCPLoadCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Table to load into.")
-    var table: String
+    var table: String = ""
+
+    @Flag(help: "Connect, print the database, driver and their versions as JSON, and stop (scripts/odbc-setup --check).")
+    var check = false
 
     @Option(name: .customLong("partition"), help: ArgumentHelp("Stamp and replace this slice (repeatable).", valueName: "col=val"))
     var partitions: [String] = []
@@ -72,6 +75,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
     }
 
     func execute() throws {
+        if check { return try checkConnection() }
         guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
         guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
@@ -109,7 +113,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
             }
         }
         let connection = try ODBCConnection(connectionString: settings.connectionString)
-        let dbms = connection.info(17)  // SQL_DBMS_NAME
+        let dbms = connection.info(ODBCInfo.dbmsName)
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
         }
@@ -130,5 +134,22 @@ struct NCPLoadCommand: AsyncParsableCommand {
             try OutputStream.stdout.writeLine(result.json)
             try OutputStream.stdout.flush()
         }
+    }
+
+    /// `--check`: which database and driver the resolved connection reaches.
+    func checkConnection() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ConnectionSettings.resolve(
+            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
+            environment: environment)
+        let connection = try ODBCConnection(connectionString: settings.connectionString)
+        let dbms = connection.info(ODBCInfo.dbmsName)
+        try OutputStream.stdout.writeLine(.object(JSONObject([
+            ("source", .string(settings.source)), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
+            ("dbms", .string(dbms)), ("dbmsVersion", .string(connection.info(ODBCInfo.dbmsVersion))),
+            ("driver", .string(connection.info(ODBCInfo.driverName))), ("driverVersion", .string(connection.info(ODBCInfo.driverVersion))),
+        ])))
+        try OutputStream.stdout.flush()
+        connection.rollback()
     }
 }
