@@ -16,7 +16,7 @@ REPORT_APT_PACKAGES=(
   postgresql                # the server the database tests start (and stop)
   tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
   jq bats shellcheck        # scripts, their tests and their lint
-  python3                   # free_port, wall (scripts/lib.sh)
+  python3 python3-yaml      # free_port, wall (scripts/lib.sh); the pipeline YAML test
   tzdata                    # Asia/Seoul for date(1) in vm-start --if-last-day
 )
 

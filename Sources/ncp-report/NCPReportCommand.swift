@@ -40,6 +40,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("customer"), help: ArgumentHelp("Only this customer (repeatable).", valueName: "id"))
     var customers: [String] = []
 
+    @Option(help: ArgumentHelp("Only every Nth customer from the Ith, counting from 0 in id order: a matrix leg's share (e.g. 1/3).", valueName: "i/n"))
+    var shard: String?
+
     @Option(help: ArgumentHelp("Folder for the dated JSON files ($REPORT_JSON_DIR, default out).", valueName: "dir"))
     var out: String?
 
@@ -114,6 +117,18 @@ struct NCPReportCommand: AsyncParsableCommand {
             throw Failure(.noInput, "customer '\(id)' is not in the roster", at: roster == "-" ? "stdin" : roster)
         }
         if !customers.isEmpty { entries = entries.filter { customers.contains($0.customerID) } }
+        if let shard {
+            let parts = shard.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, parts[1] >= 1, (0..<parts[1]).contains(parts[0]) else {
+                throw Failure(.usage, "--shard must be I/N with 0 <= I < N, e.g. 0/3")
+            }
+            entries = entries.sorted { $0.customerID < $1.customerID }.enumerated().filter { $0.offset % parts[1] == parts[0] }.map(\.element)
+            Log.shared.info("shard", ["shard": shard, "customers": entries.map(\.customerID).joined(separator: ",")])
+            if entries.isEmpty {
+                Log.shared.warning("shard \(shard) has no customers; nothing to do")
+                return
+            }
+        }
         guard !entries.isEmpty else { throw Failure(.noInput, "the roster has no customers", at: roster == "-" ? "stdin" : roster) }
         for id in configuration.customers.keys where !entries.contains(where: { $0.customerID == id }) && customers.isEmpty {
             Log.shared.info("configuration names a customer the roster does not have", ["customer": id])
