@@ -23,6 +23,9 @@ public final class ReportRunner: Sendable {
         /// SQLite has one writer per file, and two loads that both read first then write
         /// deadlock until the busy timeout: loads into it take turns, all tables together.
         public var singleWriter: Bool = false
+        /// Requests one step may have in flight (paging, metrics and NAS usage fan-out), so a
+        /// customer's key carries at most perCustomer × this at once.
+        public var stepConcurrency: Int = 2
 
         public init(binDirectory: String, outDirectory: String, runDirectory: String, period: ReportPeriod, environment: [String: String],
                     loadArguments: [String], jobs: Int, perCustomer: Int, interval: String?, units: String?, region: String?) {
@@ -109,18 +112,19 @@ public final class ReportRunner: Sendable {
     func fetchStages(_ step: PlannedStep, customer: RosterEntry, logs: String) -> [ProcessPipeline.Stage] {
         var common = ["--platform", step.platform.rawValue, "--site", customer.site, "--customer", customer.customerID]
         if let region = settings.region { common += ["--region", region] }
+        let concurrency = ["--concurrency", String(settings.stepConcurrency)]
         switch step.kind {
         case .inventory:
-            return [.init(tool("ncp-fetch"), [step.resource] + common + ["--trailer"], stderr: "\(logs).fetch.log")]
+            return [.init(tool("ncp-fetch"), [step.resource] + common + concurrency + ["--trailer"], stderr: "\(logs).fetch.log")]
         case .metrics(let profile, let source):
-            var metrics = ["metrics", "--profile", profile, "--trailer"] + common
+            var metrics = ["metrics", "--profile", profile, "--trailer"] + common + concurrency
             if let interval = settings.interval { metrics += ["--interval", interval] }
             if let units = settings.units { metrics += ["--units", units] }
-            return [.init(tool("ncp-fetch"), [source] + common, stderr: "\(logs).list.log"),
+            return [.init(tool("ncp-fetch"), [source] + common + concurrency, stderr: "\(logs).list.log"),
                     .init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
         case .nasUsage:
-            return [.init(tool("ncp-fetch"), ["nas-volume"] + common, stderr: "\(logs).list.log"),
-                    .init(tool("ncp-fetch"), ["nas-usage", "--trailer"] + common, stderr: "\(logs).fetch.log")]
+            return [.init(tool("ncp-fetch"), ["nas-volume"] + common + concurrency, stderr: "\(logs).list.log"),
+                    .init(tool("ncp-fetch"), ["nas-usage", "--trailer"] + common + concurrency, stderr: "\(logs).fetch.log")]
         }
     }
 

@@ -61,6 +61,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Steps of one customer run at once (default 2; NCP advises few requests in flight per key).", valueName: "n"))
     var perCustomer: Int = 2
 
+    @Option(help: ArgumentHelp("Requests one customer's key may have in flight, split over its steps (default 4; NCP advises few per key).", valueName: "n"))
+    var inFlight: Int = 4
+
     @Option(help: ArgumentHelp("Metric interval, instead of the plan's (Min1, Min5, Min30, Hour2, Day1).", valueName: "interval"))
     var interval: String?
 
@@ -100,7 +103,7 @@ struct NCPReportCommand: AsyncParsableCommand {
     }
 
     func execute() async throws {
-        guard jobs >= 1, perCustomer >= 1 else { throw Failure(.usage, "--jobs and --per-customer must be at least 1") }
+        guard jobs >= 1, perCustomer >= 1, inFlight >= 1 else { throw Failure(.usage, "--jobs, --per-customer and --in-flight must be at least 1") }
         if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
         let environment = ProcessInfo.processInfo.environment
         let fallback = EnvironmentFallback(environment)
@@ -175,6 +178,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         var settings = ReportRunner.Settings(
             binDirectory: bin, outDirectory: outDirectory, runDirectory: runDirectory, period: reportPeriod, environment: childEnvironment,
             loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval, units: units, region: region)
+        settings.stepConcurrency = max(1, inFlight / perCustomer)
         settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
             && (environment["DATABASE_SERVER"] ?? "").isEmpty
         let outcomesPath = "\(runDirectory)/outcomes.ndjson"
