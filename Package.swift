@@ -55,10 +55,20 @@ let package = Package(
         .target(
             name: "ReportKit",
             dependencies: [
-                "CCurlShim",
                 "CZlibShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP through libcurl, apart from the core: tools that make no requests (ncp-json,
+        // ncp-load, ncp-report) then do not load libcurl and its thirty libraries at start-up.
+        .target(
+            name: "ReportHTTP",
+            dependencies: [
+                "ReportKit",
+                "CCurlShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -66,6 +76,7 @@ let package = Package(
             name: "ncp-fetch",
             dependencies: [
                 "ReportKit",
+                "ReportHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -96,6 +107,7 @@ let package = Package(
             name: "teams-notify",
             dependencies: [
                 "ReportKit",
+                "ReportHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -113,6 +125,7 @@ let package = Package(
             name: "kv-get",
             dependencies: [
                 "AzureKit",
+                "ReportHTTP",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -155,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportKitTests",
-            dependencies: ["ReportKit"],
+            dependencies: ["ReportKit", "ReportHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

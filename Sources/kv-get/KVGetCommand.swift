@@ -1,6 +1,7 @@
 import ArgumentParser
 import AzureKit
 import Foundation
+import ReportHTTP
 import ReportKit
 
 @main

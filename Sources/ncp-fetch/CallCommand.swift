@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportHTTP
 import ReportKit
 
 struct CallCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportHTTP
 import ReportKit
 
 /// What `metrics` and `nas-usage` share: instances from flags or stdin, the period, the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportHTTP
 import ReportKit
 
 /// Checks the raw arguments before the parser sees them: a parser error would echo a webhook

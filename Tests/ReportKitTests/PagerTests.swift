@@ -1,4 +1,5 @@
 import Testing
+import ReportHTTP
 @testable import ReportKit
 
 /// A fake list API: `items` ids 1...n, served with a base and a page-size cap.

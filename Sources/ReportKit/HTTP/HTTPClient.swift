@@ -12,7 +12,7 @@ public struct HTTPClient: Sendable {
     public var random: @Sendable (Double) -> Double
 
     public init(
-        transport: any HTTPTransport = CurlTransport.shared, policy: RetryPolicy = RetryPolicy(),
+        transport: any HTTPTransport, policy: RetryPolicy = RetryPolicy(),
         timeouts: HTTPTimeouts = HTTPTimeouts(), sleeper: any Sleeper = TaskSleeper(),
         random: @escaping @Sendable (Double) -> Double = { $0 > 0 ? Double.random(in: 0...$0) : 0 }
     ) {

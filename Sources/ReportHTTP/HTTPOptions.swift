@@ -1,3 +1,4 @@
+import ReportKit
 import ArgumentParser
 
 /// Network behaviour shared by every tool that calls a remote service.

@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import ReportKit
 
 /// HTTP through libcurl's multi interface, driven by one dedicated thread so that no blocking
 /// call ever runs on Swift's cooperative pool. Requests are handed over through a locked queue
