@@ -9,16 +9,19 @@ public enum Timestamps {
     }
 
     /// `2026-11-01T09:10:00+09:00` in the given zone (the offset of that zone at that instant).
+    /// Civil time from the zone's offset with gmtime_r: no Calendar and no format strings,
+    /// which cost a short-lived tool more than the rest of its work.
     public static func iso8601(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let offset = zone.secondsFromGMT(for: date)
+        var seconds = time_t(Int64((date.timeIntervalSince1970).rounded(.down)) + Int64(offset))
+        var c = tm()
+        gmtime_r(&seconds, &c)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = String(c.tm_year + 1900)
         let sign = offset < 0 ? "-" : "+"
-        let hours = abs(offset) / 3600, minutes = (abs(offset) % 3600) / 60
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d",
-            c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, sign, hours, minutes)
+        let hours = Int32(abs(offset) / 3600), minutes = Int32((abs(offset) % 3600) / 60)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(c.tm_mon + 1) + "-" + two(c.tm_mday)
+            + "T" + two(c.tm_hour) + ":" + two(c.tm_min) + ":" + two(c.tm_sec) + sign + two(hours) + ":" + two(minutes)
     }
 
     /// `2024-03-05T10:11:12+0900`: NCP's own date format (offset without a colon).

@@ -17,7 +17,7 @@ public struct NCPCredentials: Sendable {
     /// `NCLOUD_ACCESS_KEY`/`NCLOUD_SECRET_KEY` (or the SDK's `…_ID`/`…_ACCESS_KEY` spellings),
     /// else `~/.ncloud/configure`. A missing key is exit 78 naming the variable.
     public static func resolve(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String] = EnvironmentFallback.process,
         configureFile: String? = nil
     ) throws(Failure) -> NCPCredentials {
         let access = nonEmpty(environment["NCLOUD_ACCESS_KEY"]) ?? nonEmpty(environment["NCLOUD_ACCESS_KEY_ID"])

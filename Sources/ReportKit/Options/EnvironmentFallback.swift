@@ -10,7 +10,11 @@ public struct Sourced<Value: Sendable>: Sendable {
 public struct EnvironmentFallback: Sendable {
     public let environment: [String: String]
 
-    public init(_ environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// The process environment, read once: Foundation rebuilds the dictionary on every
+    /// `ProcessInfo.environment` call (5% of a short ncp-fetch run), and our tools never change it.
+    public static let process = ProcessInfo.processInfo.environment
+
+    public init(_ environment: [String: String] = EnvironmentFallback.process) {
         self.environment = environment
     }
 
