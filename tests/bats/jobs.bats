@@ -66,6 +66,9 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   [ "$(ncp_requests alpha /vmysql/)" -eq 0 ]
   [ "$(ncp_requests alpha /vserver/v2/getServerInstanceList)" -ge 1 ]
   [ -z "$(find "$OUT" -name 'classic-*.json')" ]
+  # bravo's NAS denial is a warning (exit 0) unless --strict.
+  run --separate-stderr "$ROOT/scripts/monthly-report" --customer bravo --out "$OUT" --db "$DB" --no-notify --strict
+  [ "$status" -eq 77 ]
 }
 
 @test "weekly and 20th-to-20th windows reach Cloud Insight with the right instants and intervals" {
