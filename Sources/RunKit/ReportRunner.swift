@@ -52,6 +52,19 @@ public final class ReportRunner: Sendable {
         self.record = record
     }
 
+    /// A fetched stream waiting for its file and its load.
+    struct Pending: Sendable {
+        let customer: RosterEntry
+        let step: PlannedStep
+        let data: String
+    }
+
+    private let pending = Locked<[Pending]>([])
+
+    /// Phase 1: every customer's fetches (customers and their steps in parallel). Phase 2: per
+    /// table, one `ncp-json --batch` and one `ncp-load --batch` over the complete streams, so a
+    /// step costs one process instead of three; each slice is still checked and committed on
+    /// its own.
     public func run(_ work: [(RosterEntry, [PlannedStep])]) async {
         await withTaskGroup(of: Void.self) { group in
             var next = 0
@@ -62,6 +75,20 @@ public final class ReportRunner: Sendable {
                 group.addTask { await self.run(customer: customer, steps: steps) }
             }
             for _ in 0..<min(max(settings.jobs, 1), work.count) { launch() }
+            while await group.next() != nil { launch() }
+        }
+        let byTable = Dictionary(grouping: pending.withLock { $0 }, by: \.step.table)
+        let tables = byTable.keys.sorted()
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func launch() {
+                guard next < tables.count else { return }
+                let table = tables[next]
+                next += 1
+                let slices = byTable[table] ?? []
+                group.addTask { await self.save(table: table, slices: slices) }
+            }
+            for _ in 0..<min(max(settings.jobs, 1), tables.count) { launch() }
             while await group.next() != nil { launch() }
         }
     }
@@ -134,66 +161,109 @@ public final class ReportRunner: Sendable {
         let fetchName = firstStepName(step)
         let started = Date()
         let fetch = fetchStages(step, customer: customer, logs: logs)
-        let json = ProcessPipeline.Stage(tool("ncp-json"), [
-            "--out", settings.outDirectory, "--customer", customer.customerID, "--name", step.name,
-            "--require-trailer", "--tee", "-q",
-        ], stderr: "\(logs).json.log")
         let statuses: [Int32]
         do {
-            statuses = try await ProcessPipeline(stages: fetch + [json], stdout: data, environment: environment).run()
+            statuses = try await ProcessPipeline(stages: fetch, stdout: data, environment: environment).run()
         } catch {
             record(outcome(customer, step, step: fetchName, status: "failed", exit: Int(ExitStatus.software.rawValue), error: "\(error)"))
             return
         }
-        let fetchSeconds = Date().timeIntervalSince(started)
+        let seconds = Date().timeIntervalSince(started)
         let items = ReportRunner.countItems(data)
-        if let failed = statuses.dropLast().firstIndex(where: { $0 != 0 }) {
+        if let failed = statuses.firstIndex(where: { $0 != 0 }) {
             let code = Int(statuses[failed])
             let message = ReportRunner.lastError(fetch[failed].stderrPath) ?? "exit \(code)"
             record(outcome(customer, step, step: fetchName, status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                           items: items, seconds: fetchSeconds, exit: code, error: message))
-            record(outcome(customer, step, step: "json", status: "skipped", error: "nothing committed: the \(fetchName) step did not complete"))
+                           items: items, seconds: seconds, exit: code, error: message))
+            record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: the \(fetchName) step did not complete"))
             record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the \(fetchName) step did not complete"))
             return
         }
-        record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: fetchSeconds, exit: 0))
-        guard statuses.last == 0 else {
-            let code = Int(statuses.last ?? 70)
-            record(outcome(customer, step, step: "json", status: "failed", seconds: fetchSeconds, exit: code,
-                           error: ReportRunner.lastError(json.stderrPath) ?? "exit \(code)"))
-            record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the json step failed"))
-            return
-        }
-        record(outcome(customer, step, step: "json", status: "ok", items: items, seconds: fetchSeconds, exit: 0))
-        await load(step, customer: customer, data: data, logs: logs, environment: environment)
+        record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0))
+        pending.withLock { $0.append(Pending(customer: customer, step: step, data: data)) }
     }
 
-    func load(_ step: PlannedStep, customer: RosterEntry, data: String, logs: String, environment: [String: String]) async {
-        let stage = ProcessPipeline.Stage(tool("ncp-load"), [
-            "--table", step.table, "--partition", "period=\(settings.period.label)", "--partition", "customer=\(customer.customerID)",
-            "--require-trailer", "--report", "json", "-q",
-        ] + settings.loadArguments, stderr: "\(logs).load.log")
+    /// One table: the files (ncp-json --batch --require-trailer), then the loads of the slices
+    /// whose file was written (ncp-load --batch --require-trailer, one transaction each).
+    func save(table: String, slices: [Pending]) async {
+        let folder = "\(settings.runDirectory)/tables"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let base = "\(folder)/\(table)"
+        func entries(_ list: [Pending], _ make: (Pending) -> JSONValue) -> [UInt8] {
+            list.flatMap { make($0).compactBytes + [0x0A] }
+        }
+        // Files.
+        FileManager.default.createFile(atPath: "\(base).json-batch.ndjson", contents: Data(entries(slices) { slice in
+            .object(JSONObject([("input", .string(slice.data)), ("customer", .string(slice.customer.customerID)), ("name", .string(slice.step.name))]))
+        }))
+        let json = ProcessPipeline.Stage(tool("ncp-json"), [
+            "--out", settings.outDirectory, "--require-trailer", "--batch", "\(base).json-batch.ndjson", "-q",
+        ], stderr: "\(base).json.log")
         let started = Date()
-        let result: Result<[Int32], any Error> = await tableLocks.withLock(settings.singleWriter ? "database" : step.table) {
-            do {
-                return .success(try await ProcessPipeline(stages: [stage], stdin: data, stdout: "\(logs).load.json", environment: environment).run())
-            } catch {
-                return .failure(error)
+        let jsonReports = await runBatch(json, stdout: "\(base).json-report.ndjson", count: slices.count)
+        let jsonSeconds = Date().timeIntervalSince(started) / Double(max(slices.count, 1))
+        var written: [Pending] = []
+        for (slice, report) in zip(slices, jsonReports) {
+            if report.status == "ok" {
+                record(outcome(slice.customer, slice.step, step: "json", status: "ok", items: report.count, seconds: jsonSeconds, exit: 0))
+                written.append(slice)
+            } else {
+                record(outcome(slice.customer, slice.step, step: "json", status: "failed", exit: report.exit, error: report.error))
+                record(outcome(slice.customer, slice.step, step: "load", status: "skipped", error: "nothing loaded: the json step failed"))
             }
         }
-        let seconds = Date().timeIntervalSince(started)
-        switch result {
-        case .failure(let error):
-            record(outcome(customer, step, step: "load", status: "failed", seconds: seconds, exit: Int(ExitStatus.software.rawValue), error: "\(error)"))
-        case .success(let statuses) where statuses.first != 0:
-            let code = Int(statuses.first ?? 70)
-            record(outcome(customer, step, step: "load", status: "failed", seconds: seconds, exit: code,
-                           error: ReportRunner.lastError(stage.stderrPath) ?? "exit \(code)"))
-        case .success:
-            let report = FileManager.default.contents(atPath: "\(logs).load.json").flatMap { try? JSONParser.parse([UInt8]($0)) }
-            record(outcome(customer, step, step: "load", status: "ok", items: report?["rows"]?.intValue, seconds: seconds, exit: 0))
-            try? FileManager.default.removeItem(atPath: data)
+        guard !written.isEmpty else { return }
+        // Loads.
+        FileManager.default.createFile(atPath: "\(base).load-batch.ndjson", contents: Data(entries(written) { slice in
+            .object(JSONObject([("input", .string(slice.data)), ("partition", .object(JSONObject([("customer", .string(slice.customer.customerID))])))]))
+        }))
+        let load = ProcessPipeline.Stage(tool("ncp-load"), [
+            "--table", table, "--partition", "period=\(settings.period.label)", "--require-trailer", "--batch", "\(base).load-batch.ndjson", "-q",
+        ] + settings.loadArguments, stderr: "\(base).load.log")
+        let loadCount = written.count
+        let loadReports = await tableLocks.withLock(settings.singleWriter ? "database" : table) {
+            await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount)
         }
+        for (slice, report) in zip(written, loadReports) {
+            if report.status == "ok" {
+                record(outcome(slice.customer, slice.step, step: "load", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
+                try? FileManager.default.removeItem(atPath: slice.data)
+            } else {
+                record(outcome(slice.customer, slice.step, step: "load", status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
+            }
+        }
+    }
+
+    struct EntryReport: Sendable {
+        var status = "failed"
+        var count: Int?
+        var seconds: Double?
+        var exit: Int?
+        var error: String?
+    }
+
+    /// Runs a `--batch` tool and reads its one report line per entry; entries it never reported
+    /// (it crashed, or could not start) are failures carrying its exit status and last error.
+    func runBatch(_ stage: ProcessPipeline.Stage, stdout: String, count: Int) async -> [EntryReport] {
+        var status: Int32 = Int32(ExitStatus.software.rawValue)
+        var startError: String?
+        do {
+            status = try await ProcessPipeline(stages: [stage], stdout: stdout, environment: settings.environment).run().first ?? status
+        } catch {
+            startError = "\(error)"
+        }
+        var reports: [EntryReport] = []
+        if let data = FileManager.default.contents(atPath: stdout) {
+            for line in data.split(separator: 0x0A) {
+                guard let value = try? JSONParser.parse([UInt8](line)) else { continue }
+                reports.append(EntryReport(
+                    status: value["status"]?.stringValue ?? "failed", count: value["items"]?.intValue ?? value["rows"]?.intValue,
+                    seconds: value["seconds"]?.doubleValue, exit: value["exit"]?.intValue, error: value["error"]?.stringValue))
+            }
+        }
+        let missing = EntryReport(status: "failed", exit: Int(status == 0 ? ExitStatus.software.rawValue : status),
+                                  error: startError ?? ReportRunner.lastError(stage.stderrPath) ?? "the batch stopped early (exit \(status))")
+        return Array(reports.prefix(count)) + Array(repeating: missing, count: max(0, count - reports.count))
     }
 
     /// A permission NCP withholds on purpose (returnCode 800/802: the key lacks that

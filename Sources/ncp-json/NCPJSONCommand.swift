@@ -18,6 +18,9 @@ struct NCPJSONCommand: AsyncParsableCommand {
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer --tee | ncp-load ...
               ncp-json --out json --customer alpha --name server_list --layout v2 --customer-type pri --platform VPC < servers.ndjson
+              ncp-json --out json --period 2026-10 --require-trailer --batch entries.ndjson   # {"input":"a.ndjson","customer":"alpha","name":"vpc-server"} per line
+
+            --batch converts many saved streams in one run (ncp-report does this per table, so the cost of starting a process is paid once): each entry is checked and written exactly as a single run would, a failing entry is reported ({"customer","name","status":"failed","exit","error"}) and the others go on; the exit status is the first failure's.
 
             Exit status:
             \(ExitStatus.helpTable)
@@ -32,7 +35,10 @@ struct NCPJSONCommand: AsyncParsableCommand {
     var customer: String?
 
     @Option(help: ArgumentHelp("File name without extension (letters, digits, . _ -).", valueName: "name"))
-    var name: String
+    var name: String?
+
+    @Option(help: ArgumentHelp("Convert many streams in one run: NDJSON entries {\"input\": FILE, \"customer\": ID, \"name\": NAME}; one report line per entry on stdout.", valueName: "file"))
+    var batch: String?
 
     @Option(help: ArgumentHelp("json (an indented array) or ndjson.", valueName: "json|ndjson"))
     var format: String = "json"
@@ -42,7 +48,6 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
     @Flag(help: "Copy each validated line to stdout.")
     var tee = false
-
 
     @Flag(help: "Write no file when the stream has no items.")
     var skipEmpty = false
@@ -72,13 +77,14 @@ struct NCPJSONCommand: AsyncParsableCommand {
         }
     }
 
-    func target(_ environment: EnvironmentFallback) throws -> (path: String, pretty: PrettyPrinter?) {
+    func target(_ environment: EnvironmentFallback, customer: String?, name: String?) throws -> (path: String, pretty: PrettyPrinter?) {
         guard let dir = environment.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"])?.value else {
             throw Failure(.usage, "missing --out DIR (or $REPORT_JSON_DIR)")
         }
         guard let customer = environment.resolve(customer, flag: "--customer", env: ["REPORT_CUSTOMER"])?.value else {
             throw Failure(.usage, "missing --customer ID (or $REPORT_CUSTOMER)")
         }
+        guard let name else { throw Failure(.usage, "missing --name NAME") }
         try Self.checkComponent(customer, "--customer")
         try Self.checkComponent(name, "--name")
         let suffix = gzip ? ".gz" : ""
@@ -106,9 +112,55 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
     func execute() throws {
         let environment = EnvironmentFallback()
-        let (path, pretty) = try target(environment)
-        let source = stream.source
-        let reader = try stream.reader()
+        if let batch { return try runBatch(batch, environment: environment) }
+        let (path, pretty) = try target(environment, customer: customer, name: name)
+        _ = try convert(try stream.reader(), source: stream.source, path: path, pretty: pretty, tee: tee)
+    }
+
+    /// `--batch`: every entry converted as a single run would, each file whole or not at all;
+    /// a failing entry is reported and the others go on. Exit: the first failure's status.
+    func runBatch(_ batch: String, environment: EnvironmentFallback) throws {
+        guard !tee, customer == nil, name == nil, stream.input == "-" else {
+            throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
+        }
+        let fd = open(batch, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
+        let entries = NDJSONReader(fd: fd, source: batch)
+        let out = OutputStream.stdout
+        var firstFailure: (any ToolError)?
+        var count = 0, failed = 0
+        while let entry = try entries.nextValue() {
+            count += 1
+            let customer = entry["customer"]?.stringValue, name = entry["name"]?.stringValue, input = entry["input"]?.stringValue
+            var report = JSONObject([("customer", customer.map { .string($0) } ?? .null), ("name", name.map { .string($0) } ?? .null)])
+            do {
+                guard let input else { throw Failure(.dataError, "entry \(entries.lineNumber) has no input", at: batch) }
+                let (path, pretty) = try target(environment, customer: customer, name: name)
+                let inputFD = open(input, O_RDONLY | O_CLOEXEC)
+                guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
+                defer { close(inputFD) }
+                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: path, pretty: pretty, tee: false)
+                report["path"] = .string(path)
+                report["status"] = "ok"
+                report["items"] = .int(items)
+            } catch {
+                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
+                failed += 1
+                if firstFailure == nil { firstFailure = toolError }
+                report["status"] = "failed"
+                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
+                report["error"] = .string(toolError.line)
+            }
+            try out.writeLine(.object(report))
+        }
+        try out.flush()
+        if let firstFailure {
+            throw Failure(firstFailure.exitStatus, "\(failed) of \(count) entries failed; the first: \(firstFailure.line)", at: batch)
+        }
+    }
+
+    /// One stream into one file; returns the item count. Nothing is written unless it all was good.
+    func convert(_ reader: NDJSONReader, source: String, path: String, pretty: PrettyPrinter?, tee: Bool) throws -> Int {
         let sink = try FileSink(path: path, gzip: gzip)
         var committed = false
         defer { if !committed { sink.abandon() } }
@@ -177,11 +229,12 @@ struct NCPJSONCommand: AsyncParsableCommand {
         if items == 0, skipEmpty {
             Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
             try passTrailerOn()
-            return
+            return 0
         }
         try sink.commit()
         committed = true
         try passTrailerOn()
         Log.shared.info("wrote", ["path": path, "items": "\(items)"])
+        return items
     }
 }

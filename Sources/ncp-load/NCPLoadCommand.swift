@@ -29,6 +29,9 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: "Table to load into.")
     var table: String = ""
 
+    @Option(help: ArgumentHelp("Load many slices in one connection: NDJSON entries {\"input\": FILE, \"partition\": {\"customer\": \"alpha\"}}, each its own transaction; one report line per entry on stdout.", valueName: "file"))
+    var batch: String?
+
     @Flag(help: "Connect, print the database, driver and their versions as JSON, and stop (scripts/odbc-setup --check).")
     var check = false
 
@@ -93,6 +96,10 @@ struct NCPLoadCommand: AsyncParsableCommand {
         let settings = try ConnectionSettings.resolve(
             string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
             environment: environment)
+        if let batch {
+            guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
+            return try runBatch(batch, options: options, settings: settings)
+        }
         let reader = try stream.reader()
 
         if dryRun {
@@ -105,18 +112,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
             return
         }
 
-        Log.shared.info("connecting", ["source": settings.source])
-        if let file = settings.sqliteFile {
-            let folder = (file as NSString).deletingLastPathComponent
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
-            }
-        }
-        let connection = try ODBCConnection(connectionString: settings.connectionString)
-        let dbms = connection.info(ODBCInfo.dbmsName)
-        guard let dialect = Dialect.detect(dbmsName: dbms) else {
-            throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
-        }
+        let (connection, dialect) = try connect(settings)
         let result: LoadReport
         do {
             result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
@@ -133,6 +129,76 @@ struct NCPLoadCommand: AsyncParsableCommand {
         if report == "json" {
             try OutputStream.stdout.writeLine(result.json)
             try OutputStream.stdout.flush()
+        }
+    }
+
+    func connect(_ settings: ConnectionSettings) throws -> (ODBCConnection, Dialect) {
+        Log.shared.info("connecting", ["source": settings.source])
+        if let file = settings.sqliteFile {
+            let folder = (file as NSString).deletingLastPathComponent
+            do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
+                throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
+            }
+        }
+        let connection = try ODBCConnection(connectionString: settings.connectionString)
+        let dbms = connection.info(ODBCInfo.dbmsName)
+        guard let dialect = Dialect.detect(dbmsName: dbms) else {
+            throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
+        }
+        return (connection, dialect)
+    }
+
+    /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
+    /// if it fails); a failing entry is rolled back and reported, the others go on.
+    func runBatch(_ batch: String, options common: LoadOptions, settings: ConnectionSettings) throws {
+        let fd = open(batch, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
+        defer { close(fd) }
+        let entries = NDJSONReader(fd: fd, source: batch)
+        let (connection, dialect) = try connect(settings)
+        let out = OutputStream.stdout
+        var firstFailure: (any ToolError)?
+        var count = 0, failed = 0
+        while let entry = try entries.nextValue() {
+            count += 1
+            let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
+            var report = JSONObject([("partition", .object(JSONObject(partition.map { ($0.0, .string($0.1)) })))])
+            do {
+                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(entries.lineNumber) has no input", at: batch) }
+                var options = common
+                options.partition += partition.map { (column: $0.0, value: $0.1) }
+                let inputFD = open(input, O_RDONLY | O_CLOEXEC)
+                guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
+                defer { close(inputFD) }
+                let result: LoadReport
+                do {
+                    result = try Loader(connection: connection, dialect: dialect, options: options).run(NDJSONReader(fd: inputFD, source: input))
+                    try connection.commit()
+                } catch {
+                    connection.rollback()
+                    throw error
+                }
+                report["input"] = .string(input)
+                report["status"] = "ok"
+                report["rows"] = .int(result.rows)
+                report["newColumns"] = .array(result.newColumns.map { .string($0) })
+                report["seconds"] = .double(result.seconds)
+            } catch {
+                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
+                failed += 1
+                if firstFailure == nil { firstFailure = toolError }
+                report["status"] = "failed"
+                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
+                report["error"] = .string(Redactor.shared.redact(toolError.line))
+            }
+            try out.writeLine(.object(report))
+        }
+        try out.flush()
+        if let firstFailure {
+            throw Failure(firstFailure.exitStatus, "\(failed) of \(count) entries failed; the first: \(firstFailure.line)", at: batch)
+        }
+        if !logging.quiet {
+            FileHandle.standardError.write(Data("ncp-load: \(count) slices into \(table)\n".utf8))
         }
     }
 
