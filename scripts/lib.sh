@@ -16,6 +16,7 @@ REPORT_APT_PACKAGES=(
   postgresql                # the server the database tests start (and stop)
   tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
   jq bats shellcheck        # scripts, their tests and their lint
+  sqlite3                   # tests read the SQLite database
   python3 python3-yaml      # free_port, wall (scripts/lib.sh); the pipeline YAML test
   tzdata                    # Asia/Seoul for date(1) in vm-start --if-last-day
 )

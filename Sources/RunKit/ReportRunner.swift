@@ -59,12 +59,34 @@ public final class ReportRunner: Sendable {
         let data: String
     }
 
-    private let pending = Locked<[Pending]>([])
+    /// Complete streams waiting for their table's next batch, and the tables being saved now.
+    actor SaveQueue {
+        private var pending: [String: [Pending]] = [:]
+        private var busy: Set<String> = []
 
-    /// Phase 1: every customer's fetches (customers and their steps in parallel). Phase 2: per
-    /// table, one `ncp-json --batch` and one `ncp-load --batch` over the complete streams, so a
-    /// step costs one process instead of three; each slice is still checked and committed on
-    /// its own.
+        /// Queues a slice; true when the caller must start the table's saver.
+        func add(_ slice: Pending) -> Bool {
+            pending[slice.step.table, default: []].append(slice)
+            return busy.insert(slice.step.table).inserted
+        }
+
+        /// The table's queued slices; empty means the saver stops (and the table is idle).
+        func take(_ table: String) -> [Pending] {
+            let slices = pending.removeValue(forKey: table) ?? []
+            if slices.isEmpty { busy.remove(table) }
+            return slices
+        }
+    }
+
+    private let queue = SaveQueue()
+    private let batchSerial = Locked(0)
+    private let savers = Locked<[Task<Void, Never>]>([])
+
+    /// Customers and their steps fetch in parallel; as streams complete, each table's saver
+    /// gathers them (a short pause lets a batch build up) and runs one `ncp-json --batch` and
+    /// one `ncp-load --batch` over them, so a step costs one process instead of three while
+    /// files and loads keep pace with the fetches. Each slice is still checked and committed
+    /// on its own.
     public func run(_ work: [(RosterEntry, [PlannedStep])]) async {
         await withTaskGroup(of: Void.self) { group in
             var next = 0
@@ -77,20 +99,22 @@ public final class ReportRunner: Sendable {
             for _ in 0..<min(max(settings.jobs, 1), work.count) { launch() }
             while await group.next() != nil { launch() }
         }
-        let byTable = Dictionary(grouping: pending.withLock { $0 }, by: \.step.table)
-        let tables = byTable.keys.sorted()
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func launch() {
-                guard next < tables.count else { return }
-                let table = tables[next]
-                next += 1
-                let slices = byTable[table] ?? []
-                group.addTask { await self.save(table: table, slices: slices) }
+        Log.shared.info("fetches done; finishing files and loads")
+        for saver in savers.withLock({ $0 }) { await saver.value }
+    }
+
+    func enqueue(_ slice: Pending) async {
+        guard await queue.add(slice) else { return }
+        let table = slice.step.table
+        let task = Task {
+            while true {
+                try? await Task.sleep(nanoseconds: 300_000_000)
+                let slices = await self.queue.take(table)
+                if slices.isEmpty { return }
+                await self.save(table: table, slices: slices)
             }
-            for _ in 0..<min(max(settings.jobs, 1), tables.count) { launch() }
-            while await group.next() != nil { launch() }
         }
+        savers.withLock { $0.append(task) }
     }
 
     func run(customer: RosterEntry, steps: [PlannedStep]) async {
@@ -180,7 +204,7 @@ public final class ReportRunner: Sendable {
             return
         }
         record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0))
-        pending.withLock { $0.append(Pending(customer: customer, step: step, data: data)) }
+        await enqueue(Pending(customer: customer, step: step, data: data))
     }
 
     /// One table: the files (ncp-json --batch --require-trailer), then the loads of the slices
@@ -188,7 +212,7 @@ public final class ReportRunner: Sendable {
     func save(table: String, slices: [Pending]) async {
         let folder = "\(settings.runDirectory)/tables"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let base = "\(folder)/\(table)"
+        let base = "\(folder)/\(table)-\(batchSerial.withLock { value -> Int in value += 1; return value })"
         func entries(_ list: [Pending], _ make: (Pending) -> JSONValue) -> [UInt8] {
             list.flatMap { make($0).compactBytes + [0x0A] }
         }
@@ -224,6 +248,7 @@ public final class ReportRunner: Sendable {
         let loadReports = await tableLocks.withLock(settings.singleWriter ? "database" : table) {
             await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount)
         }
+        Log.shared.debug("loaded", ["table": table, "slices": "\(loadCount)"])
         for (slice, report) in zip(written, loadReports) {
             if report.status == "ok" {
                 record(outcome(slice.customer, slice.step, step: "load", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
