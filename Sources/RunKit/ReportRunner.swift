@@ -80,6 +80,9 @@ public final class ReportRunner: Sendable {
 
     private let queue = SaveQueue()
     private let batchSerial = Locked(0)
+    /// Streams that reached the database: removed at the end (a metrics step may still read
+    /// a server list while it is being loaded); failed ones stay in the run folder.
+    private let loaded = Locked<[String]>([])
     private let savers = Locked<[Task<Void, Never>]>([])
 
     /// Customers and their steps fetch in parallel; as streams complete, each table's saver
@@ -101,6 +104,7 @@ public final class ReportRunner: Sendable {
         }
         Log.shared.info("fetches done; finishing files and loads")
         for saver in savers.withLock({ $0 }) { await saver.value }
+        for path in loaded.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 
     func enqueue(_ slice: Pending) async {
@@ -132,17 +136,53 @@ public final class ReportRunner: Sendable {
         environment["NCLOUD_SECRET_KEY"] = secret
         environment["NCLOUD_SITE"] = customer.site
         let childEnvironment = environment
+        let inventory = steps.filter { $0.kind == .inventory }
+        let others = steps.filter { $0.kind != .inventory }
+        let fetched = inventory.isEmpty ? [] : await fetchInventory(inventory, customer: customer, folder: folder, environment: childEnvironment)
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func launch() {
-                guard next < steps.count else { return }
-                let step = steps[next]
+                guard next < others.count else { return }
+                let step = others[next]
                 next += 1
-                group.addTask { await self.run(step, customer: customer, folder: folder, environment: childEnvironment) }
+                group.addTask { await self.run(step, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched) }
             }
-            for _ in 0..<min(max(settings.perCustomer, 1), steps.count) { launch() }
+            for _ in 0..<min(max(settings.perCustomer, 1), others.count) { launch() }
             while await group.next() != nil { launch() }
         }
+    }
+
+    /// A customer's inventory in one `ncp-fetch --batch --trailer` (one process start, one
+    /// region lookup), each resource into its own file; returns the files that completed.
+    func fetchInventory(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String]) async -> Set<String> {
+        let entries = steps.flatMap { step -> [UInt8] in
+            JSONValue.object(JSONObject([
+                ("resource", .string(step.resource)), ("platform", .string(step.platform.rawValue)), ("output", .string("\(folder)/\(step.name).ndjson")),
+            ])).compactBytes + [0x0A]
+        }
+        FileManager.default.createFile(atPath: "\(folder)/inventory-batch.ndjson", contents: Data(entries))
+        var arguments = ["--batch", "\(folder)/inventory-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
+                         "--concurrency", String(settings.stepConcurrency), "--jobs", String(max(1, settings.perCustomer))]
+        if let region = settings.region { arguments += ["--region", region] }
+        let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/inventory.fetch.log")
+        let reports = await runBatch(stage, stdout: "\(folder)/inventory-report.ndjson", count: steps.count, environment: environment)
+        var complete = Set<String>()
+        for (step, report) in zip(steps, reports) {
+            let data = "\(folder)/\(step.name).ndjson"
+            if report.status == "ok" {
+                record(outcome(customer, step, step: "fetch", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
+                complete.insert(step.name)
+                await enqueue(Pending(customer: customer, step: step, data: data))
+            } else {
+                let code = report.exit ?? Int(ExitStatus.software.rawValue)
+                let message = report.error ?? "exit \(code)"
+                record(outcome(customer, step, step: "fetch", status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
+                               items: ReportRunner.countItems(data), seconds: report.seconds, exit: code, error: message))
+                record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: the fetch step did not complete"))
+                record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the fetch step did not complete"))
+            }
+        }
+        return complete
     }
 
     func firstStepName(_ step: PlannedStep) -> String { step.kind == .inventory ? "fetch" : "metrics" }
@@ -160,7 +200,19 @@ public final class ReportRunner: Sendable {
     func tool(_ name: String) -> String { "\(settings.binDirectory)/\(name)" }
 
     /// The fetching stages of a step: one ncp-fetch, or a listing piped into metrics/nas-usage.
-    func fetchStages(_ step: PlannedStep, customer: RosterEntry, logs: String) -> [ProcessPipeline.Stage] {
+    /// The list a metrics or NAS usage step reads its instances from, when this run already
+    /// fetched it completely (no second listing, no second request).
+    func sourceFile(_ step: PlannedStep, folder: String, fetched: Set<String>) -> String? {
+        let source: String
+        switch step.kind {
+        case .inventory: return nil
+        case .metrics(_, let list): source = "\(step.platform.rawValue)-\(list)"
+        case .nasUsage: source = "\(step.platform.rawValue)-nas-volume"
+        }
+        return fetched.contains(source) ? "\(folder)/\(source).ndjson" : nil
+    }
+
+    func fetchStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed: Bool = false) -> [ProcessPipeline.Stage] {
         var common = ["--platform", step.platform.rawValue, "--site", customer.site, "--customer", customer.customerID]
         if let region = settings.region { common += ["--region", region] }
         let concurrency = ["--concurrency", String(settings.stepConcurrency)]
@@ -171,23 +223,24 @@ public final class ReportRunner: Sendable {
             var metrics = ["metrics", "--profile", profile, "--trailer"] + common + concurrency
             if let interval = settings.interval { metrics += ["--interval", interval] }
             if let units = settings.units { metrics += ["--units", units] }
-            return [.init(tool("ncp-fetch"), [source] + common + concurrency, stderr: "\(logs).list.log"),
-                    .init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
+            let list = ProcessPipeline.Stage(tool("ncp-fetch"), [source] + common + concurrency, stderr: "\(logs).list.log")
+            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
         case .nasUsage:
-            return [.init(tool("ncp-fetch"), ["nas-volume"] + common + concurrency, stderr: "\(logs).list.log"),
-                    .init(tool("ncp-fetch"), ["nas-usage", "--trailer"] + common + concurrency, stderr: "\(logs).fetch.log")]
+            let list = ProcessPipeline.Stage(tool("ncp-fetch"), ["nas-volume"] + common + concurrency, stderr: "\(logs).list.log")
+            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), ["nas-usage", "--trailer"] + common + concurrency, stderr: "\(logs).fetch.log")]
         }
     }
 
-    func run(_ step: PlannedStep, customer: RosterEntry, folder: String, environment: [String: String]) async {
+    func run(_ step: PlannedStep, customer: RosterEntry, folder: String, environment: [String: String], fetched: Set<String> = []) async {
         let logs = "\(folder)/\(step.name)"
         let data = "\(logs).ndjson"
         let fetchName = firstStepName(step)
         let started = Date()
-        let fetch = fetchStages(step, customer: customer, logs: logs)
+        let source = sourceFile(step, folder: folder, fetched: fetched)
+        let fetch = fetchStages(step, customer: customer, logs: logs, listed: source != nil)
         let statuses: [Int32]
         do {
-            statuses = try await ProcessPipeline(stages: fetch, stdout: data, environment: environment).run()
+            statuses = try await ProcessPipeline(stages: fetch, stdin: source, stdout: data, environment: environment).run()
         } catch {
             record(outcome(customer, step, step: fetchName, status: "failed", exit: Int(ExitStatus.software.rawValue), error: "\(error)"))
             return
@@ -252,7 +305,7 @@ public final class ReportRunner: Sendable {
         for (slice, report) in zip(written, loadReports) {
             if report.status == "ok" {
                 record(outcome(slice.customer, slice.step, step: "load", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
-                try? FileManager.default.removeItem(atPath: slice.data)
+                loaded.withLock { $0.append(slice.data) }
             } else {
                 record(outcome(slice.customer, slice.step, step: "load", status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
             }
@@ -269,11 +322,11 @@ public final class ReportRunner: Sendable {
 
     /// Runs a `--batch` tool and reads its one report line per entry; entries it never reported
     /// (it crashed, or could not start) are failures carrying its exit status and last error.
-    func runBatch(_ stage: ProcessPipeline.Stage, stdout: String, count: Int) async -> [EntryReport] {
+    func runBatch(_ stage: ProcessPipeline.Stage, stdout: String, count: Int, environment: [String: String]? = nil) async -> [EntryReport] {
         var status: Int32 = Int32(ExitStatus.software.rawValue)
         var startError: String?
         do {
-            status = try await ProcessPipeline(stages: [stage], stdout: stdout, environment: settings.environment).run().first ?? status
+            status = try await ProcessPipeline(stages: [stage], stdout: stdout, environment: environment ?? settings.environment).run().first ?? status
         } catch {
             startError = "\(error)"
         }

@@ -16,6 +16,10 @@ struct FetchCommand: AsyncParsableCommand {
               ncp-fetch server --region all --customer alpha --trailer
               ncp-fetch nas-volume --platform classic
               ncp-fetch server-product serverImageProductCode=SPSW0LINUX000139
+              ncp-fetch --batch entries.ndjson --trailer --customer alpha --jobs 4
+                  (entries: {"resource": "server", "platform": "vpc", "output": "vpc-server.ndjson"} per line)
+
+            --batch fetches many resources with the same keys in one run (ncp-report does this per customer, so a process start is paid once, not per resource): each entry's stream goes to its own file exactly as a single run would print it, trailer included on success; one report line per entry on stdout ({"resource","platform","output","status","items"} or "exit" and "error"); a failing entry is reported and the others go on; the exit status is the first failure's.
             """
     )
 
@@ -42,24 +46,50 @@ struct FetchCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
     }
 
+    @Option(help: ArgumentHelp("Fetch many resources for these keys in one run: NDJSON entries {\"resource\": R, \"platform\": P, \"output\": FILE}; one report line per entry on stdout.", valueName: "file"))
+    var batch: String?
+
+    @Option(help: ArgumentHelp("With --batch: entries fetched at once (default 4).", valueName: "n"))
+    var jobs: Int = 4
+
     func execute() async throws {
         if list {
             for resource in ResourceCatalog.all { try OutputStream.stdout.writeLine(ResourceCatalog.listing(resource)) }
             try OutputStream.stdout.flush()
             return
         }
+        let environment = EnvironmentFallback()
+        let resolved = try target.resolve(environment)
+        let workers = try environment.resolve(
+            concurrency.map(String.init), flag: "--concurrency", env: ["NCP_CONCURRENCY"], default: 5,
+            { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
+        guard (1...1000).contains(pageSize) else { throw Failure(.usage, "--page-size must be 1 to 1000") }
+        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
+        let fetcher = InventoryFetcher(client: client)
+        if let batch {
+            guard arguments.isEmpty, (1...64).contains(jobs) else {
+                throw Failure(.usage, "--batch takes its resources from its entries (no RESOURCE arguments); --jobs must be 1 to 64")
+            }
+            return try await runBatch(batch, fetcher: fetcher, resolved: resolved, workers: workers.value)
+        }
         guard let name = arguments.first else {
             throw Failure(.usage, "missing RESOURCE; `ncp-fetch --list` shows the catalog")
         }
+        let out = OutputStream.stdout
+        _ = try await fetchOne(name, parameters: try KeyValueArguments.parse(Array(arguments.dropFirst())), platform: resolved.platform,
+                               resolved: resolved, fetcher: fetcher, workers: workers.value, to: out)
+    }
+
+    /// One resource into one stream, the trailer last when asked and all went well.
+    func fetchOne(_ name: String, parameters given: [(key: String, value: String)], platform: Platform, resolved: NCPTargetOptions.Resolved,
+                  fetcher: InventoryFetcher, workers: Int, to out: ReportKit.OutputStream) async throws -> Int {
         guard let resource = ResourceCatalog.named(name) else {
             throw Failure(.usage, "unknown resource '\(name)'; `ncp-fetch --list` shows the catalog")
         }
-        var parameters = try KeyValueArguments.parse(Array(arguments.dropFirst()))
-        let environment = EnvironmentFallback()
-        let resolved = try target.resolve(environment)
-        guard let spec = resource.spec(for: resolved.platform) else {
+        var parameters = given
+        guard let spec = resource.spec(for: platform) else {
             let available = resource.platforms.map(\.rawValue).joined(separator: ", ")
-            throw Failure(.usage, "\(name) does not exist on \(resolved.platform.rawValue) (only: \(available))", at: "--platform")
+            throw Failure(.usage, "\(name) does not exist on \(platform.rawValue) (only: \(available))", at: "--platform")
         }
         for key in spec.required where !parameters.contains(where: { $0.key == key }) {
             guard let value = Self.defaultValue(for: key) else {
@@ -67,22 +97,14 @@ struct FetchCommand: AsyncParsableCommand {
             }
             parameters.append((key, value))
         }
-        let workers = try environment.resolve(
-            concurrency.map(String.init), flag: "--concurrency", env: ["NCP_CONCURRENCY"], default: 5,
-            { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
-        guard (1...1000).contains(pageSize) else { throw Failure(.usage, "--page-size must be 1 to 1000") }
-
-        let client = try NCPClient(http: http.client(environment: environment), site: resolved.site, environment: environment)
         Log.shared.info("fetching", [
-            "resource": name, "platform": resolved.platform.rawValue, "region": resolved.region ?? "all",
-            "site": resolved.site.rawValue, "keys": client.credentials.source,
+            "resource": name, "platform": platform.rawValue, "region": resolved.region ?? "all",
+            "site": resolved.site.rawValue, "keys": fetcher.client.credentials.source,
         ])
-        let fetcher = InventoryFetcher(client: client)
         let options = InventoryFetcher.Options(
-            platform: resolved.platform, site: resolved.site, region: resolved.region, customer: resolved.customer,
-            parameters: parameters, pageSize: pageSize, concurrency: workers.value,
+            platform: platform, site: resolved.site, region: resolved.region, customer: resolved.customer,
+            parameters: parameters, pageSize: pageSize, concurrency: workers,
             fetchedAt: Timestamps.iso8601(Date(), in: TimeZone(identifier: "Asia/Seoul")!))
-        let out = OutputStream.stdout
         let outcome = try await fetcher.fetch(resource, options: options) { line in try out.writeLine(line) }
         if let first = outcome.failures.first {
             try out.flush()
@@ -95,6 +117,61 @@ struct FetchCommand: AsyncParsableCommand {
             try out.writeLine(Trailer.line(items: outcome.items))
         }
         try out.flush()
+        return outcome.items
+    }
+
+    /// `--batch`: each entry's stream into its own file (trailer and all, exactly as a single run
+    /// prints it), several at once, sharing the keys, the connection pool and the region list. A
+    /// failing entry is reported and the others go on; the exit status is the first failure's.
+    func runBatch(_ batch: String, fetcher: InventoryFetcher, resolved: NCPTargetOptions.Resolved, workers: Int) async throws {
+        let fd = open(batch, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
+        defer { close(fd) }
+        let reader = NDJSONReader(fd: fd, source: batch)
+        var entries: [JSONValue] = []
+        while let entry = try reader.nextValue() { entries.append(entry) }
+        let results = Locked<[JSONValue]>([])
+        var firstFailure: (any ToolError)?
+        try await Concurrently.forEach(Array(entries.enumerated()), limit: jobs, { index, entry -> JSONValue in
+            let name = entry["resource"]?.stringValue ?? ""
+            let output = entry["output"]?.stringValue ?? ""
+            var report = JSONObject([("resource", .string(name)), ("platform", entry["platform"] ?? .null), ("output", .string(output))])
+            let started = Date()
+            do {
+                guard !output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: batch) }
+                let platformName = entry["platform"]?.stringValue ?? resolved.platform.rawValue
+                guard let platform = Platform(rawValue: platformName.lowercased()) else {
+                    throw Failure(.usage, "entry \(index + 1): platform must be vpc or classic", at: batch)
+                }
+                let parameters = entry["parameters"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (key: pair.key, value: $0) } } ?? []
+                let file = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                guard file >= 0 else { throw Failure(.cantCreate, "cannot open the output: \(String(cString: strerror(errno)))", at: output) }
+                defer { close(file) }
+                let items = try await self.fetchOne(name, parameters: parameters, platform: platform, resolved: resolved, fetcher: fetcher,
+                                                    workers: workers, to: ReportKit.OutputStream(fd: file))
+                report["status"] = "ok"
+                report["items"] = .int(items)
+                report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
+            } catch {
+                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
+                report["status"] = "failed"
+                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
+                report["error"] = .string(toolError.line)
+                report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
+            }
+            return .object(report)
+        }) { _, report in
+            results.withLock { $0.append(report) }
+            if firstFailure == nil, report["status"]?.stringValue == "failed" {
+                firstFailure = Failure(ExitStatus(rawValue: Int32(report["exit"]?.intValue ?? 70)) ?? .software, report["error"]?.stringValue ?? "failed")
+            }
+            try OutputStream.stdout.writeLine(report)
+        }
+        try OutputStream.stdout.flush()
+        if let firstFailure {
+            let failed = results.withLock { $0.filter { $0["status"]?.stringValue == "failed" }.count }
+            throw Failure(firstFailure.exitStatus, "\(failed) of \(entries.count) entries failed; the first: \(firstFailure.message)", at: batch)
+        }
     }
 
     /// Billing months default to last month in Asia/Seoul (`yyyyMM`).
