@@ -138,8 +138,19 @@ public final class ReportRunner: Sendable {
         let childEnvironment = environment
         let inventory = steps.filter { $0.kind == .inventory }
         let others = steps.filter { $0.kind != .inventory }
-        let fetched = inventory.isEmpty ? [] : await fetchInventory(inventory, customer: customer, folder: folder, environment: childEnvironment)
+        // The lists metrics and NAS usage read come first, so those long steps (and their big
+        // loads) start early; the rest of the inventory then shares the key with them.
+        let sourceNames = Set(others.compactMap { self.sourceName($0) })
+        let sources = inventory.filter { sourceNames.contains($0.name) }
+        let rest = inventory.filter { !sourceNames.contains($0.name) }
+        let fetched = sources.isEmpty ? [] : await fetchInventory(sources, customer: customer, folder: folder, environment: childEnvironment,
+                                                                   jobs: settings.perCustomer, batch: "sources")
+        let split = others.isEmpty || rest.isEmpty ? 0 : max(1, settings.perCustomer / 2)
         await withTaskGroup(of: Void.self) { group in
+            if !rest.isEmpty {
+                let jobs = others.isEmpty ? settings.perCustomer : split
+                group.addTask { _ = await self.fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: jobs, batch: "inventory") }
+            }
             var next = 0
             func launch() {
                 guard next < others.count else { return }
@@ -147,25 +158,27 @@ public final class ReportRunner: Sendable {
                 next += 1
                 group.addTask { await self.run(step, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched) }
             }
-            for _ in 0..<min(max(settings.perCustomer, 1), others.count) { launch() }
+            let width = rest.isEmpty ? settings.perCustomer : max(1, settings.perCustomer - split)
+            for _ in 0..<min(max(width, 1), others.count) { launch() }
             while await group.next() != nil { launch() }
         }
     }
 
     /// A customer's inventory in one `ncp-fetch --batch --trailer` (one process start, one
     /// region lookup), each resource into its own file; returns the files that completed.
-    func fetchInventory(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String]) async -> Set<String> {
+    func fetchInventory(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String],
+                        jobs: Int, batch: String) async -> Set<String> {
         let entries = steps.flatMap { step -> [UInt8] in
             JSONValue.object(JSONObject([
                 ("resource", .string(step.resource)), ("platform", .string(step.platform.rawValue)), ("output", .string("\(folder)/\(step.name).ndjson")),
             ])).compactBytes + [0x0A]
         }
-        FileManager.default.createFile(atPath: "\(folder)/inventory-batch.ndjson", contents: Data(entries))
-        var arguments = ["--batch", "\(folder)/inventory-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
-                         "--concurrency", String(settings.stepConcurrency), "--jobs", String(max(1, settings.perCustomer))]
+        FileManager.default.createFile(atPath: "\(folder)/\(batch)-batch.ndjson", contents: Data(entries))
+        var arguments = ["--batch", "\(folder)/\(batch)-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
+                         "--concurrency", String(settings.stepConcurrency), "--jobs", String(max(1, jobs))]
         if let region = settings.region { arguments += ["--region", region] }
-        let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/inventory.fetch.log")
-        let reports = await runBatch(stage, stdout: "\(folder)/inventory-report.ndjson", count: steps.count, environment: environment)
+        let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/\(batch).fetch.log")
+        let reports = await runBatch(stage, stdout: "\(folder)/\(batch)-report.ndjson", count: steps.count, environment: environment)
         var complete = Set<String>()
         for (step, report) in zip(steps, reports) {
             let data = "\(folder)/\(step.name).ndjson"
@@ -203,13 +216,17 @@ public final class ReportRunner: Sendable {
     /// The list a metrics or NAS usage step reads its instances from, when this run already
     /// fetched it completely (no second listing, no second request).
     func sourceFile(_ step: PlannedStep, folder: String, fetched: Set<String>) -> String? {
-        let source: String
+        guard let source = sourceName(step), fetched.contains(source) else { return nil }
+        return "\(folder)/\(source).ndjson"
+    }
+
+    /// The inventory step (file name) a metrics or NAS usage step lists its instances from.
+    func sourceName(_ step: PlannedStep) -> String? {
         switch step.kind {
         case .inventory: return nil
-        case .metrics(_, let list): source = "\(step.platform.rawValue)-\(list)"
-        case .nasUsage: source = "\(step.platform.rawValue)-nas-volume"
+        case .metrics(_, let list): return "\(step.platform.rawValue)-\(list)"
+        case .nasUsage: return "\(step.platform.rawValue)-nas-volume"
         }
-        return fetched.contains(source) ? "\(folder)/\(source).ndjson" : nil
     }
 
     func fetchStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed: Bool = false) -> [ProcessPipeline.Stage] {

@@ -74,3 +74,38 @@ struct BatchEndToEndTests {
         #expect(again.stdout == "4\n")
     }
 }
+
+/// `ncp-fetch --batch` against cloud-sandbox: each entry's stream in its own file with its own
+/// trailer, a denied entry reported without stopping the others.
+@Suite(.serialized)
+struct FetchBatchEndToEndTests {
+    static let scenario = """
+        {"seed": 5, "customers": [{"id": "alpha", "accessKey": "BATCHACCESSKEY001", "secretKey": "batchSecretKey0123456789",
+          "platforms": ["vpc", "classic"], "fleet": {"vpc/server": 7, "classic/server": 2}, "deny": ["vpc/nas-volume"]}]}
+        """
+
+    @Test func eachEntryGetsItsOwnCompleteStream() throws {
+        let sandbox = try RunningSandbox(scenario: Self.scenario)
+        defer { sandbox.stop() }
+        let dir = sandbox.directory.path
+        let entries = """
+            {"resource": "server", "platform": "vpc", "output": "\(dir)/vpc-server.ndjson"}
+            {"resource": "nas-volume", "platform": "vpc", "output": "\(dir)/vpc-nas.ndjson"}
+            {"resource": "server", "platform": "classic", "output": "\(dir)/classic-server.ndjson"}
+            """
+        try entries.write(toFile: "\(dir)/entries.ndjson", atomically: true, encoding: .utf8)
+        let result = try ToolRunner.run("ncp-fetch", ["--batch", "\(dir)/entries.ndjson", "--trailer", "--customer", "alpha", "--jobs", "2"],
+                                        environment: sandbox.environment(for: "alpha"))
+        #expect(result.status == 77)
+        let reports = try result.lines.map { try JSONParser.parse($0) }
+        #expect(reports.map { $0["status"]?.stringValue } == ["ok", "failed", "ok"])
+        #expect(reports.map { $0["items"]?.intValue } == [7, nil, 2])
+        #expect(reports[1]["error"]?.stringValue?.contains("returnCode 802") == true)
+        let vpc = try String(contentsOfFile: "\(dir)/vpc-server.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(vpc.count == 8 && vpc.last == #"{"_trailer":{"items":7,"complete":true}}"#)
+        #expect(vpc.first?.contains(#""_customer":"alpha""#) == true)
+        // The denied stream has no trailer, so ncp-json --require-trailer would refuse it.
+        #expect(try String(contentsOfFile: "\(dir)/vpc-nas.ndjson", encoding: .utf8).contains("_trailer") == false)
+        #expect(result.stderr.contains("1 of 3 entries failed"))
+    }
+}
