@@ -145,11 +145,16 @@ public final class ReportRunner: Sendable {
         let rest = inventory.filter { !sourceNames.contains($0.name) }
         let fetched = sources.isEmpty ? [] : await fetchInventory(sources, customer: customer, folder: folder, environment: childEnvironment,
                                                                    jobs: settings.perCustomer, batch: "sources")
-        let split = others.isEmpty || rest.isEmpty ? 0 : max(1, settings.perCustomer / 2)
+        // With room for two steps at once the rest of the inventory and the metric steps share
+        // the customer's width; with one, they take turns.
+        let overlap = settings.perCustomer >= 2 && !others.isEmpty && !rest.isEmpty
+        let split = overlap ? settings.perCustomer / 2 : 0
+        if !overlap, !rest.isEmpty {
+            _ = await fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: settings.perCustomer, batch: "inventory")
+        }
         await withTaskGroup(of: Void.self) { group in
-            if !rest.isEmpty {
-                let jobs = others.isEmpty ? settings.perCustomer : split
-                group.addTask { _ = await self.fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: jobs, batch: "inventory") }
+            if overlap {
+                group.addTask { _ = await self.fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory") }
             }
             var next = 0
             func launch() {
@@ -158,7 +163,7 @@ public final class ReportRunner: Sendable {
                 next += 1
                 group.addTask { await self.run(step, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched) }
             }
-            let width = rest.isEmpty ? settings.perCustomer : max(1, settings.perCustomer - split)
+            let width = max(1, settings.perCustomer - split)
             for _ in 0..<min(max(width, 1), others.count) { launch() }
             while await group.next() != nil { launch() }
         }
