@@ -123,25 +123,18 @@ struct FetchCommand: AsyncParsableCommand {
     /// `--batch`: each entry's stream into its own file (trailer and all, exactly as a single run
     /// prints it), several at once, sharing the keys, the connection pool and the region list. A
     /// failing entry is reported and the others go on; the exit status is the first failure's.
-    func runBatch(_ batch: String, fetcher: InventoryFetcher, resolved: NCPTargetOptions.Resolved, workers: Int) async throws {
-        let fd = open(batch, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
-        defer { close(fd) }
-        let reader = NDJSONReader(fd: fd, source: batch)
-        var entries: [JSONValue] = []
-        while let entry = try reader.nextValue() { entries.append(entry) }
-        let results = Locked<[JSONValue]>([])
-        var firstFailure: (any ToolError)?
-        try await Concurrently.forEach(Array(entries.enumerated()), limit: jobs, { index, entry -> JSONValue in
+    func runBatch(_ path: String, fetcher: InventoryFetcher, resolved: NCPTargetOptions.Resolved, workers: Int) async throws {
+        let batch = try BatchFile(path: path)
+        try await Concurrently.forEach(Array(batch.entries.enumerated()), limit: jobs, { index, entry -> JSONObject in
             let name = entry["resource"]?.stringValue ?? ""
             let output = entry["output"]?.stringValue ?? ""
             var report = JSONObject([("resource", .string(name)), ("platform", entry["platform"] ?? .null), ("output", .string(output))])
             let started = Date()
             do {
-                guard !output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: batch) }
+                guard !output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: path) }
                 let platformName = entry["platform"]?.stringValue ?? resolved.platform.rawValue
                 guard let platform = Platform(rawValue: platformName.lowercased()) else {
-                    throw Failure(.usage, "entry \(index + 1): platform must be vpc or classic", at: batch)
+                    throw Failure(.usage, "entry \(index + 1): platform must be vpc or classic", at: path)
                 }
                 let parameters = entry["parameters"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (key: pair.key, value: $0) } } ?? []
                 let file = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -151,27 +144,13 @@ struct FetchCommand: AsyncParsableCommand {
                                                     workers: workers, to: ReportKit.OutputStream(fd: file))
                 report["status"] = "ok"
                 report["items"] = .int(items)
-                report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
             } catch {
-                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
-                report["status"] = "failed"
-                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
-                report["error"] = .string(toolError.line)
-                report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
+                BatchFile.fail(&report, error)
             }
-            return .object(report)
-        }) { _, report in
-            results.withLock { $0.append(report) }
-            if firstFailure == nil, report["status"]?.stringValue == "failed" {
-                firstFailure = Failure(ExitStatus(rawValue: Int32(report["exit"]?.intValue ?? 70)) ?? .software, report["error"]?.stringValue ?? "failed")
-            }
-            try OutputStream.stdout.writeLine(report)
-        }
-        try OutputStream.stdout.flush()
-        if let firstFailure {
-            let failed = results.withLock { $0.filter { $0["status"]?.stringValue == "failed" }.count }
-            throw Failure(firstFailure.exitStatus, "\(failed) of \(entries.count) entries failed; the first: \(firstFailure.message)", at: batch)
-        }
+            report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
+            return report
+        }) { _, report in try batch.emit(report) }
+        try batch.finish()
     }
 
     /// Billing months default to last month in Asia/Seoul (`yyyyMM`).

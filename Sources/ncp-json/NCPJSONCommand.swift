@@ -119,44 +119,30 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
     /// `--batch`: every entry converted as a single run would, each file whole or not at all;
     /// a failing entry is reported and the others go on. Exit: the first failure's status.
-    func runBatch(_ batch: String, environment: EnvironmentFallback) throws {
+    func runBatch(_ path: String, environment: EnvironmentFallback) throws {
         guard !tee, customer == nil, name == nil, stream.input == "-" else {
             throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
         }
-        let fd = open(batch, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
-        let entries = NDJSONReader(fd: fd, source: batch)
-        let out = OutputStream.stdout
-        var firstFailure: (any ToolError)?
-        var count = 0, failed = 0
-        while let entry = try entries.nextValue() {
-            count += 1
-            let customer = entry["customer"]?.stringValue, name = entry["name"]?.stringValue, input = entry["input"]?.stringValue
+        let batch = try BatchFile(path: path)
+        for (index, entry) in batch.entries.enumerated() {
+            let customer = entry["customer"]?.stringValue, name = entry["name"]?.stringValue
             var report = JSONObject([("customer", customer.map { .string($0) } ?? .null), ("name", name.map { .string($0) } ?? .null)])
             do {
-                guard let input else { throw Failure(.dataError, "entry \(entries.lineNumber) has no input", at: batch) }
-                let (path, pretty) = try target(environment, customer: customer, name: name)
+                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
+                let (target, pretty) = try target(environment, customer: customer, name: name)
                 let inputFD = open(input, O_RDONLY | O_CLOEXEC)
                 guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
                 defer { close(inputFD) }
-                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: path, pretty: pretty, tee: false)
-                report["path"] = .string(path)
+                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: target, pretty: pretty, tee: false)
+                report["path"] = .string(target)
                 report["status"] = "ok"
                 report["items"] = .int(items)
             } catch {
-                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
-                failed += 1
-                if firstFailure == nil { firstFailure = toolError }
-                report["status"] = "failed"
-                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
-                report["error"] = .string(toolError.line)
+                BatchFile.fail(&report, error)
             }
-            try out.writeLine(.object(report))
+            try batch.emit(report)
         }
-        try out.flush()
-        if let firstFailure {
-            throw Failure(firstFailure.exitStatus, "\(failed) of \(count) entries failed; the first: \(firstFailure.line)", at: batch)
-        }
+        try batch.finish()
     }
 
     /// One stream into one file; returns the item count. Nothing is written unless it all was good.

@@ -92,10 +92,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         options.separator = separator
         options.requireTrailer = stream.requireTrailer
         options.batchSize = batchSize
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try ConnectionSettings.resolve(
-            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
-            environment: environment)
+        let settings = try connectionSettings()
         if let batch {
             guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
             return try runBatch(batch, options: options, settings: settings)
@@ -132,6 +129,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
         }
     }
 
+    /// The connection DESIGN.md §5 describes, from the flags and the environment.
+    func connectionSettings() throws -> ConnectionSettings {
+        let environment = EnvironmentFallback.process
+        return try ConnectionSettings.resolve(
+            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
+            environment: environment)
+    }
+
     func connect(_ settings: ConnectionSettings) throws -> (ODBCConnection, Dialect) {
         Log.shared.info("connecting", ["source": settings.source])
         if let file = settings.sqliteFile {
@@ -150,21 +155,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
 
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
     /// if it fails); a failing entry is rolled back and reported, the others go on.
-    func runBatch(_ batch: String, options common: LoadOptions, settings: ConnectionSettings) throws {
-        let fd = open(batch, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: batch) }
-        defer { close(fd) }
-        let entries = NDJSONReader(fd: fd, source: batch)
+    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings) throws {
+        let batch = try BatchFile(path: path)
         let (connection, dialect) = try connect(settings)
-        let out = OutputStream.stdout
-        var firstFailure: (any ToolError)?
-        var count = 0, failed = 0
-        while let entry = try entries.nextValue() {
-            count += 1
+        for (index, entry) in batch.entries.enumerated() {
             let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
             var report = JSONObject([("partition", .object(JSONObject(partition.map { ($0.0, .string($0.1)) })))])
             do {
-                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(entries.lineNumber) has no input", at: batch) }
+                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
                 var options = common
                 options.partition += partition.map { (column: $0.0, value: $0.1) }
                 let inputFD = open(input, O_RDONLY | O_CLOEXEC)
@@ -184,30 +182,19 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 report["newColumns"] = .array(result.newColumns.map { .string($0) })
                 report["seconds"] = .double(result.seconds)
             } catch {
-                let toolError = (error as? any ToolError) ?? Failure(.software, "\(error)")
-                failed += 1
-                if firstFailure == nil { firstFailure = toolError }
-                report["status"] = "failed"
-                report["exit"] = .int(Int(toolError.exitStatus.rawValue))
-                report["error"] = .string(Redactor.shared.redact(toolError.line))
+                BatchFile.fail(&report, error)
             }
-            try out.writeLine(.object(report))
+            try batch.emit(report)
         }
-        try out.flush()
-        if let firstFailure {
-            throw Failure(firstFailure.exitStatus, "\(failed) of \(count) entries failed; the first: \(firstFailure.line)", at: batch)
-        }
+        try batch.finish()
         if !logging.quiet {
-            FileHandle.standardError.write(Data("ncp-load: \(count) slices into \(table)\n".utf8))
+            FileHandle.standardError.write(Data("ncp-load: \(batch.entries.count) slices into \(table)\n".utf8))
         }
     }
 
     /// `--check`: which database and driver the resolved connection reaches.
     func checkConnection() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try ConnectionSettings.resolve(
-            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
-            environment: environment)
+        let settings = try connectionSettings()
         let connection = try ODBCConnection(connectionString: settings.connectionString)
         let dbms = connection.info(ODBCInfo.dbmsName)
         try OutputStream.stdout.writeLine(.object(JSONObject([
