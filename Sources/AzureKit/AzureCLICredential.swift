@@ -11,7 +11,7 @@ public struct AzureCLICredential: TokenCredential {
     public init(timeout: Double = 10) { self.timeout = timeout }
 
     public func token(scope: String, tenant: String?) async throws -> AccessToken {
-        var arguments = ["account", "get-access-token", "--output", "json", "--resource", Self.resource(of: scope)]
+        var arguments = ["account", "get-access-token", "--output", "json", "--resource", resource(ofScope: scope)]
         if let tenant, EntraTokenEndpoint.isTenant(tenant) { arguments += ["--tenant", tenant] }
         guard let az = Self.findOnPath("az") else { throw CredentialUnavailable("the Azure CLI (az) is not on PATH") }
         let result = try await Subprocess.run(az, arguments, extraEnvironment: ["AZURE_CORE_NO_COLOR": "true"], directory: "/", timeout: timeout)

@@ -51,9 +51,7 @@ public struct EntraTokenEndpoint: Sendable {
 
     /// `{"error":"invalid_client","error_description":"AADSTS7000215: …\r\nTrace ID: …"}` → one line.
     static func failure(status: Int, body: JSONValue?, at location: String) -> Failure {
-        let code = body?["error"]?.stringValue ?? "HTTP \(status)"
-        let description = body?["error_description"]?.stringValue.map(firstLine) ?? ""
-        let what = description.isEmpty ? code : "\(code): \(description)"
+        let what = errorText(body, status: status)
         switch status {
         case 400, 401, 403:
             return Failure(.noPermission, "Entra ID refused the sign-in: \(what)", at: location)
@@ -62,6 +60,13 @@ public struct EntraTokenEndpoint: Sendable {
         default:
             return Failure(.unavailable, "Entra ID failed (HTTP \(status)): \(what)", at: location)
         }
+    }
+
+    /// `code: first line of error_description`, the error body Entra and IMDS share.
+    static func errorText(_ body: JSONValue?, status: Int) -> String {
+        let code = body?["error"]?.stringValue ?? "HTTP \(status)"
+        let description = body?["error_description"]?.stringValue.map(firstLine) ?? ""
+        return description.isEmpty ? code : "\(code): \(description)"
     }
 
     static func firstLine(_ text: String) -> String {

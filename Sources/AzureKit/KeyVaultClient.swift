@@ -45,7 +45,7 @@ public final class KeyVaultClient: Sendable {
             throw Failure(.noPermission, "Key Vault answered 401 without a challenge", at: location)
         }
         let parsed = KeyVaultClient.parseChallenge(header)
-        guard let authorization = parsed.authorization, let resource = parsed.scope.map({ Self.stripDefault($0) }) ?? parsed.resource else {
+        guard let authorization = parsed.authorization, let resource = parsed.scope.map(resource(ofScope:)) ?? parsed.resource else {
             throw Failure(.noPermission, "Key Vault's challenge names no authorization or resource", at: location)
         }
         guard vault.accepts(resource: resource) else {
@@ -53,10 +53,6 @@ public final class KeyVaultClient: Sendable {
         }
         let tenant = URLComponents(string: authorization)?.path.split(separator: "/").first.map(String.init)
         return Challenge(tenant: tenant, scope: resource + "/.default")
-    }
-
-    static func stripDefault(_ scope: String) -> String {
-        scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
     }
 
     func bearer(for challenge: Challenge, forceNew: Bool) async throws -> String {

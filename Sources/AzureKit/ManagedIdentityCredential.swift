@@ -50,7 +50,7 @@ public struct ManagedIdentityCredential: TokenCredential {
     }
 
     public func token(scope: String, tenant _: String?) async throws -> AccessToken {
-        var query: [(key: String, value: String)] = [("api-version", "2018-02-01"), ("resource", Self.resource(of: scope))]
+        var query: [(key: String, value: String)] = [("api-version", "2018-02-01"), ("resource", resource(ofScope: scope))]
         if let parameter = selector.parameter { query.append(parameter) }
         let url = "\(base)/metadata/identity/oauth2/token?\(QueryString.encode(query))"
         let request = HTTPRequest(method: "GET", url: url, headers: [("Metadata", "true"), ("Accept", "application/json")])
@@ -84,9 +84,6 @@ public struct ManagedIdentityCredential: TokenCredential {
     }
 
     static func describe(_ response: HTTPResponse) -> String {
-        let json = try? JSONParser.parse(response.body)
-        let code = json?["error"]?.stringValue ?? "HTTP \(response.status)"
-        let description = json?["error_description"]?.stringValue.map(EntraTokenEndpoint.firstLine) ?? ""
-        return description.isEmpty ? "HTTP \(response.status) \(code)" : "HTTP \(response.status) \(code): \(description)"
+        "HTTP \(response.status) " + EntraTokenEndpoint.errorText(try? JSONParser.parse(response.body), status: response.status)
     }
 }

@@ -30,11 +30,10 @@ public struct CredentialUnavailable: Error, Sendable {
     public init(_ reason: String) { self.reason = reason }
 }
 
-extension TokenCredential {
-    /// `https://vault.azure.net/.default` → `https://vault.azure.net` (what IMDS and `az` take).
-    static func resource(of scope: String) -> String {
-        scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
-    }
+/// `https://vault.azure.net/.default` → `https://vault.azure.net`: the v1 resource IMDS and `az`
+/// take, and what a challenge's `scope` names.
+func resource(ofScope scope: String) -> String {
+    scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
 }
 
 /// Tries each credential in turn; the first that answers is kept for the rest of the run.

@@ -91,17 +91,8 @@ public final class ReportRunner: Sendable {
     /// files and loads keep pace with the fetches. Each slice is still checked and committed
     /// on its own.
     public func run(_ work: [(RosterEntry, [PlannedStep])]) async {
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func launch() {
-                guard next < work.count else { return }
-                let (customer, steps) = work[next]
-                next += 1
-                group.addTask { await self.run(customer: customer, steps: steps) }
-            }
-            for _ in 0..<min(max(settings.jobs, 1), work.count) { launch() }
-            while await group.next() != nil { launch() }
-        }
+        // Nothing here throws: every failure becomes an outcome record.
+        try? await Concurrently.forEach(work, limit: settings.jobs, { await self.run(customer: $0.0, steps: $0.1) }) { _, _ in }
         Log.shared.info("fetches done; finishing files and loads")
         for saver in savers.withLock({ $0 }) { await saver.value }
         for path in loaded.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
@@ -152,21 +143,12 @@ public final class ReportRunner: Sendable {
         if !overlap, !rest.isEmpty {
             _ = await fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: settings.perCustomer, batch: "inventory")
         }
-        await withTaskGroup(of: Void.self) { group in
-            if overlap {
-                group.addTask { _ = await self.fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory") }
-            }
-            var next = 0
-            func launch() {
-                guard next < others.count else { return }
-                let step = others[next]
-                next += 1
-                group.addTask { await self.run(step, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched) }
-            }
-            let width = max(1, settings.perCustomer - split)
-            for _ in 0..<min(max(width, 1), others.count) { launch() }
-            while await group.next() != nil { launch() }
-        }
+        async let restDone: Set<String> = overlap
+            ? fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory") : []
+        try? await Concurrently.forEach(others, limit: settings.perCustomer - split, {
+            await self.run($0, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched)
+        }) { _, _ in }
+        _ = await restDone
     }
 
     /// A customer's inventory in one `ncp-fetch --batch --trailer` (one process start, one
@@ -205,8 +187,6 @@ public final class ReportRunner: Sendable {
 
     func firstStepName(_ step: PlannedStep) -> String { step.kind == .inventory ? "fetch" : "metrics" }
 
-    var region: String { settings.region ?? "" }
-
     func outcome(_ customer: RosterEntry, _ step: PlannedStep, step name: String, status: String, items: Int? = nil,
                  seconds: Double? = nil, exit: Int? = nil, error: String? = nil) -> OutcomeRecord {
         let site = Site(rawValue: customer.site) ?? .public
@@ -217,7 +197,6 @@ public final class ReportRunner: Sendable {
 
     func tool(_ name: String) -> String { "\(settings.binDirectory)/\(name)" }
 
-    /// The fetching stages of a step: one ncp-fetch, or a listing piped into metrics/nas-usage.
     /// The list a metrics or NAS usage step reads its instances from, when this run already
     /// fetched it completely (no second listing, no second request).
     func sourceFile(_ step: PlannedStep, folder: String, fetched: Set<String>) -> String? {
@@ -234,13 +213,15 @@ public final class ReportRunner: Sendable {
         }
     }
 
-    func fetchStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed: Bool = false) -> [ProcessPipeline.Stage] {
+    /// A metrics or NAS usage step's stages: `ncp-fetch metrics|nas-usage`, after a listing
+    /// unless this run already has the list (`listed`). Inventory goes through `fetchInventory`.
+    func monitoringStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed: Bool) -> [ProcessPipeline.Stage] {
         var common = ["--platform", step.platform.rawValue, "--site", customer.site, "--customer", customer.customerID]
         if let region = settings.region { common += ["--region", region] }
         let concurrency = ["--concurrency", String(settings.stepConcurrency)]
         switch step.kind {
         case .inventory:
-            return [.init(tool("ncp-fetch"), [step.resource] + common + concurrency + ["--trailer"], stderr: "\(logs).fetch.log")]
+            preconditionFailure("inventory steps are fetched in batches (fetchInventory)")
         case .metrics(let profile, let source):
             var metrics = ["metrics", "--profile", profile, "--trailer"] + common + concurrency
             if let interval = settings.interval { metrics += ["--interval", interval] }
@@ -253,13 +234,14 @@ public final class ReportRunner: Sendable {
         }
     }
 
-    func run(_ step: PlannedStep, customer: RosterEntry, folder: String, environment: [String: String], fetched: Set<String> = []) async {
+    /// One metrics or NAS usage step: its stream into the run folder, then to its table's saver.
+    func run(_ step: PlannedStep, customer: RosterEntry, folder: String, environment: [String: String], fetched: Set<String>) async {
         let logs = "\(folder)/\(step.name)"
         let data = "\(logs).ndjson"
         let fetchName = firstStepName(step)
         let started = Date()
         let source = sourceFile(step, folder: folder, fetched: fetched)
-        let fetch = fetchStages(step, customer: customer, logs: logs, listed: source != nil)
+        let fetch = monitoringStages(step, customer: customer, logs: logs, listed: source != nil)
         let statuses: [Int32]
         do {
             statuses = try await ProcessPipeline(stages: fetch, stdin: source, stdout: data, environment: environment).run()

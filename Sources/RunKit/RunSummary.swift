@@ -1,19 +1,6 @@
 import Foundation
 import ReportKit
 
-/// Outcome records as NDJSON lines, with the field names teams-notify reads (DESIGN.md §6).
-public enum OutcomeLine {
-    public static func json(_ record: OutcomeRecord) -> JSONValue {
-        func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
-        return .object(JSONObject([
-            ("customer", .string(record.customer)), ("period", .string(record.period)), ("platform", .string(record.platform)),
-            ("region", .string(record.region)), ("resource", .string(record.resource)), ("step", .string(record.step)),
-            ("status", .string(record.status)), ("items", optional(record.items) { .int($0) }), ("seconds", optional(record.seconds) { .double($0) }),
-            ("exit", optional(record.exit) { .int($0) }), ("error", optional(record.error) { .string($0) }),
-        ]))
-    }
-}
-
 /// The end of a run: a table on stderr, and the exit status.
 public enum RunSummary {
     public static func exitStatus(_ records: [OutcomeRecord], strict: Bool) -> Int32 {

@@ -189,7 +189,7 @@ struct NCPReportCommand: AsyncParsableCommand {
                                 "runDir": runDirectory])
         let started = Date()
         let runner = ReportRunner(settings: settings) { record in
-            let line = OutcomeLine.json(record).compactBytes + [0x0A]
+            let line = record.json.compactBytes + [0x0A]
             collected.withLock { records in
                 records.append(record)
                 outcomesFile?.write(Data(line))

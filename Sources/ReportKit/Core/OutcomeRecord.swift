@@ -44,4 +44,14 @@ public struct OutcomeRecord: Sendable, Equatable {
             step: object["step"]?.scalarText ?? "", status: status, items: object["items"]?.intValue,
             seconds: object["seconds"]?.doubleValue, exit: object["exit"]?.intValue, error: object["error"]?.stringValue)
     }
+
+    /// The NDJSON line the runner writes: every field of DESIGN.md §6, null where unknown.
+    public var json: JSONValue {
+        func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
+        return .object(JSONObject([
+            ("customer", .string(customer)), ("period", .string(period)), ("platform", .string(platform)), ("region", .string(region)),
+            ("resource", .string(resource)), ("step", .string(step)), ("status", .string(status)), ("items", optional(items) { .int($0) }),
+            ("seconds", optional(seconds) { .double($0) }), ("exit", optional(exit) { .int($0) }), ("error", optional(error) { .string($0) }),
+        ]))
+    }
 }
