@@ -53,7 +53,9 @@ public final class Loader {
     /// Column names by batch column id, in the order keys first appeared in the input.
     var names: [String] = []
     var idByName: [String: Int] = [:]
-    private var prepared: (key: String, statement: ODBCStatement)?
+    /// The INSERT prepared for the last batch shape (columns, kinds, rows per statement, array
+    /// size), with its buffers bound.
+    private var prepared: (key: [Int], parameters: BoundParameters)?
 
     /// `connection` nil means `--dry-run`: plan and DDL only.
     public init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
@@ -168,7 +170,8 @@ public final class Loader {
         batch.endRow(line: 0)
         let handle = try connection.statement()
         try handle.prepare(statement)
-        try bindAndExecute(handle, batch, rows: [0], columns: parameters.indices.map { ($0, ValueKind.text) }, rowsPerStatement: 1)
+        let bound = try BoundParameters(statement: handle, kinds: parameters.map { _ in .text }, arraySize: 1, wide: dialect.wideText)
+        try bindAndExecute(bound, batch, rows: [0], columns: parameters.indices.map { ($0, ValueKind.text) }, rowsPerStatement: 1)
     }
 
     func insert(_ batch: RowBatch) throws {
@@ -217,17 +220,20 @@ public final class Loader {
             let remaining = rows.count - start
             let (r, s) = remaining >= chunk ? (perStatement, arraySize) : (1, remaining)
             let count = r * s
-            let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
+            let key = [r, s] + used.flatMap { [$0.id, $0.kind.index] }
             if let connection {
-                let key = "\(statement.hashValue)/\(s)"
                 if prepared?.key != key {
+                    prepared = nil  // frees the old buffers before the new statement binds its own
+                    let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
                     let handle = try connection.statement()
                     try handle.prepare(statement)
-                    prepared = (key, handle)
+                    let kinds = (0..<r).flatMap { _ in used.map(\.kind) }
+                    prepared = (key, try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText))
                 }
-                try bindAndExecute(prepared!.statement, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
-            } else if report.statements.last != statement {
-                report.statements.append(statement)
+                try bindAndExecute(prepared!.parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
+            } else {
+                let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
+                if report.statements.last != statement { report.statements.append(statement) }
             }
             report.rows += count
             start += count
@@ -249,129 +255,96 @@ public final class Loader {
         return negative ? -value : value
     }
 
+    /// UTF-8 bytes at a stable address, for the duration of one fill (caller deallocates).
+    static func pinned(_ text: String) -> UnsafeMutableRawBufferPointer {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: text.utf8.count, alignment: 1)
+        buffer.copyBytes(from: text.utf8)
+        return buffer
+    }
+
     static func double(_ bytes: UnsafeRawBufferPointer) -> Double {
         var buffer = [CChar](repeating: 0, count: bytes.count + 1)
         for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
         return strtod(buffer, nil)
     }
 
-    /// Binds the given rows (text per column) to a statement of `rowsPerStatement` rows per
-    /// execution and `rows.count / rowsPerStatement` executions as one column-wise parameter
-    /// array, in one arena of absolute addresses (sqliteodbc ignores bind offsets).
+    /// Fills the statement's bound buffers with the given rows (`rowsPerStatement` rows per
+    /// execution, `rows.count / rowsPerStatement` executions as one column-wise array) and runs it.
     func bindAndExecute(
-        _ statement: ODBCStatement, _ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], rowsPerStatement r: Int
+        _ bound: BoundParameters, _ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], rowsPerStatement r: Int
     ) throws {
         let columnsPerRow = used.count
-        let arraySize = rows.count / r
+        let arraySize = bound.arraySize
+        precondition(rows.count == r * arraySize, "rows do not fill the statement's array")
         let wide = dialect.wideText
-        let parameters = r * columnsPerRow
-        let trueText = Array(dialect.boolText(true).utf8), falseText = Array(dialect.boolText(false).utf8)
-        // Widths: 8 bytes for numbers; for text the longest value across the array, plus the terminator.
-        var widths = [Int](repeating: wide ? 2 : 1, count: parameters)
-        for p in 0..<parameters where Loader.isNumeric(used[p % columnsPerRow].kind) { widths[p] = 8 }
-        for slot in 0..<arraySize {
-            for rowInStatement in 0..<r {
-                let row = rows[slot * r + rowInStatement]
-                for (c, column) in used.enumerated() where !Loader.isNumeric(column.kind) {
-                    let length = Int(batch.columns[column.id].lengths[row])
-                    guard length >= 0 else { continue }
-                    let p = rowInStatement * columnsPerRow + c
-                    let need = wide ? (length + 1) * 2 : length + 1  // UTF-16 never needs more units than UTF-8 bytes
-                    if need > widths[p] { widths[p] = need }
-                }
-            }
-        }
-        let total = widths.reduce(0) { $0 + $1 * arraySize }
-        let arena = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 16)
-        let indicators = UnsafeMutablePointer<SQLLEN>.allocate(capacity: max(parameters * arraySize, 1))
+        let checkNUL = dialect == .postgresql
+        let trueText = Loader.pinned(dialect.boolText(true)), falseText = Loader.pinned(dialect.boolText(false))
         defer {
-            arena.deallocate()
-            indicators.deallocate()
+            trueText.deallocate()
+            falseText.deallocate()
         }
-        try statement.setParamsetSize(arraySize)
-        // Arrays: an element can fail while the call still succeeds (Microsoft's driver goes on
-        // with the rest). Count processed rows and read the status array where the driver
-        // writes them; the sentinels make a driver that writes neither (sqliteodbc's status)
-        // pass for what its return code says.
-        let statuses = UnsafeMutablePointer<SQLUSMALLINT>.allocate(capacity: arraySize)
-        statuses.initialize(repeating: SQLUSMALLINT(SQL_PARAM_SUCCESS), count: arraySize)
-        let processed = UnsafeMutablePointer<SQLULEN>.allocate(capacity: 1)
-        processed.pointee = SQLULEN(arraySize)
-        defer {
-            statuses.deallocate()
-            processed.deallocate()
-        }
-        if arraySize > 1 { try statement.watchArray(statuses: statuses, processed: processed) }
-        defer { if arraySize > 1 { statement.unwatchArray() } }  // runs before the buffers are freed
         try batch.arena.withUnsafeBytes { source in
-            var offset = 0
-            for p in 0..<parameters {
-                let rowInStatement = p / columnsPerRow
-                let column = used[p % columnsPerRow]
-                let width = widths[p]
-                let base = arena + offset
-                for slot in 0..<arraySize {
-                    let row = rows[slot * r + rowInStatement]
-                    let length = Int(batch.columns[column.id].lengths[row])
-                    let indicator = indicators + p * arraySize + slot
-                    guard length >= 0 else {
-                        indicator.pointee = SQLLEN(SQL_NULL_DATA)
-                        continue
-                    }
-                    let target = base + slot * width
-                    var bytes = UnsafeRawBufferPointer(rebasing: source[batch.columns[column.id].offsets[row]..<(batch.columns[column.id].offsets[row] + length)])
-                    if Loader.isNumeric(column.kind) {
-                        indicator.pointee = 0
-                        if column.kind == .int {
-                            target.storeBytes(of: Loader.integer(bytes), as: Int64.self)
-                        } else {
-                            target.storeBytes(of: Loader.double(bytes), as: Double.self)
+            for (c, column) in used.enumerated() {
+                let numeric = Loader.isNumeric(column.kind)
+                let boolish = column.kind == .bool || column.kind == .int
+                try batch.columns[column.id].offsets.withUnsafeBufferPointer { offsets in
+                    try batch.columns[column.id].lengths.withUnsafeBufferPointer { lengths in
+                        for rowInStatement in 0..<r {
+                            let p = rowInStatement * columnsPerRow + c
+                            var need = 8
+                            if !numeric {
+                                need = wide ? 2 : 1
+                                for slot in 0..<arraySize {
+                                    let length = Int(lengths[rows[slot * r + rowInStatement]])
+                                    // UTF-16 never needs more units than UTF-8 bytes, plus the terminator.
+                                    if length >= 0 { need = max(need, wide ? (length + 1) * 2 : length + 1) }
+                                }
+                            }
+                            let base = try bound.buffer(p, width: need)
+                            let width = bound.widths[p]
+                            let indicators = bound.indicators + p * arraySize
+                            for slot in 0..<arraySize {
+                                let row = rows[slot * r + rowInStatement]
+                                let length = Int(lengths[row])
+                                guard length >= 0 else {
+                                    indicators[slot] = SQLLEN(SQL_NULL_DATA)
+                                    continue
+                                }
+                                let target = base + slot * width
+                                let bytes = UnsafeRawBufferPointer(rebasing: source[offsets[row]..<(offsets[row] + length)])
+                                if numeric {
+                                    indicators[slot] = 0
+                                    if column.kind == .int {
+                                        target.storeBytes(of: Loader.integer(bytes), as: Int64.self)
+                                    } else {
+                                        target.storeBytes(of: Loader.double(bytes), as: Double.self)
+                                    }
+                                    continue
+                                }
+                                var text = bytes
+                                if boolish, length >= 4, bytes[0] == UInt8(ascii: "t") || bytes[0] == UInt8(ascii: "f") {
+                                    // A JSON boolean as the column's type takes it ("1"/"0", "true"/"false").
+                                    text = UnsafeRawBufferPointer(bytes[0] == UInt8(ascii: "t") ? trueText : falseText)
+                                }
+                                if wide {  // NVARCHAR parameters take UTF-16
+                                    let units = Array(String(decoding: text, as: UTF8.self).utf16)
+                                    units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                    target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
+                                    indicators[slot] = SQLLEN(units.count * 2)
+                                    continue
+                                }
+                                if checkNUL, text.contains(0) {
+                                    throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
+                                }
+                                if !text.isEmpty { target.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+                                target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
+                                indicators[slot] = SQLLEN(text.count)
+                            }
                         }
-                        continue
                     }
-                    if column.kind == .bool || column.kind == .int, length >= 4, bytes.first == UInt8(ascii: "t") || bytes.first == UInt8(ascii: "f") {
-                        let text = bytes.first == UInt8(ascii: "t") ? trueText : falseText
-                        if wide {  // NVARCHAR parameters take UTF-16 (the text is ASCII "1"/"0")
-                            let units = text.map { UInt16($0) } + [0]
-                            units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                            indicator.pointee = SQLLEN(text.count * 2)
-                        } else {
-                            text.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                            target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
-                            indicator.pointee = SQLLEN(text.count)
-                        }
-                        continue
-                    }
-                    if wide {
-                        let units = Array(String(decoding: bytes, as: UTF8.self).utf16)
-                        units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                        target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
-                        indicator.pointee = SQLLEN(units.count * 2)
-                        continue
-                    }
-                    if dialect == .postgresql, bytes.contains(0) {
-                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
-                    }
-                    if !bytes.isEmpty { target.copyMemory(from: bytes.baseAddress!, byteCount: length) }
-                    bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-                    target.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
-                    indicator.pointee = SQLLEN(length)
                 }
-                if Loader.isNumeric(column.kind) {
-                    try statement.bindNumber(p + 1, buffer: base, integer: column.kind == .int, indicators: indicators + p * arraySize)
-                } else {
-                    try statement.bindText(p + 1, buffer: base, width: width, indicators: indicators + p * arraySize, wide: wide)
-                }
-                offset += width * arraySize
             }
         }
-        try statement.execute()
-        if arraySize > 1 {
-            let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
-            if Int(processed.pointee) != arraySize || !failed.isEmpty {
-                let line = failed.first.map { batch.lines[rows[$0 * r]] } ?? batch.lines[rows[0]]
-                throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: options.table)
-            }
-        }
+        try bound.execute(table: options.table) { batch.lines[rows[$0 * r]] }
     }
 }

@@ -198,6 +198,29 @@ struct DatabaseTests {
         #expect(values.count == 3 && values.contains("n/a") && values.contains { $0.hasPrefix("0.25") })
     }
 
+    @Test(arguments: DatabaseTarget.all)
+    func valuesThatOutgrowTheirBoundBuffersArriveWhole(_ target: DatabaseTarget) throws {
+        // Buffers stay bound across statements and grow when a value outgrows them: lengths
+        // rise row by row (every statement re-binds), jump, then fall back (stale bytes must not leak).
+        let table = uniqueTable("grow")
+        let lengths = Array(0..<1_200) + [70_000] + Array(repeating: 3, count: 700)
+        let lines = lengths.enumerated().map { row, length in
+            #"{"row":\#(row),"text":"\#(String(repeating: "가", count: length))","flag":\#(row % 2 == 0),"n":\#(row % 3 == 0 ? "null" : "\(row)")}"#
+        }
+        let report = try load(lines, into: target) { $0.table = table; $0.batchSize = 1_000 }
+        #expect(report.rows == lengths.count)
+        let stored = try rows("SELECT \"row\", \"text\", \"flag\", \"n\" FROM \"\(table)\" ORDER BY \"row\"", target)
+        #expect(stored.count == lengths.count)
+        for (row, values) in stored.enumerated() {
+            guard values[1] == String(repeating: "가", count: lengths[row]), Int(values[0] ?? "") == row else {
+                Issue.record("row \(row) came back as \(values[0] ?? "nil") with \(values[1]?.count ?? -1) characters, not \(lengths[row])")
+                break
+            }
+            #expect(["1", "t", "true"].contains(values[2] ?? "") == (row % 2 == 0))
+            #expect(values[3] == (row % 3 == 0 ? nil : "\(row)"))
+        }
+    }
+
     @Test func theFreeTDSDriverLoads() {
         // No SQL Server here: a refused connection (08001) proves the driver itself loaded,
         // where a missing driver would be IM002/IM003.
