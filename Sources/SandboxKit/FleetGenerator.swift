@@ -161,6 +161,15 @@ final class FleetGenerator: Sendable {
         case "serverInstanceNo" where key.resource != "server", "instanceNo" where key.resource == "network-interface":
             return linked("server", "serverInstanceNo", context) ?? ""
         case "serverName" where key.resource != "server": return linked("server", "serverName", context) ?? ""
+        // Specs and images name real entries of the billing and image product lists, so the
+        // lookups a report makes (v2's serverSpec and serverImage) resolve as they do on NCP.
+        case "serverProductCode", "cloudDBProductCode":
+            return linked("product", "productCode", context) ?? productCode(field, index)
+        case _ where field.hasPrefix("cloud") && field.hasSuffix("ProductCode"):
+            return linked("product", "productCode", context) ?? productCode(field, index)
+        case "serverImageProductCode", "originalServerImageProductCode":
+            return linked("server-image-product", "productCode", context) ?? productCode(field, index)
+        case "vpcName" where key.resource == "nat-gateway": return linked("vpc", "vpcName", context) ?? ""
         case "dbKindCode": return ["MYSQL", "MSSQL", "REDIS"][index % 3]
         case "status" where key.resource == "nks-cluster": return "RUNNING"
         case "k8sVersion": return "1.29.9-nks.1"

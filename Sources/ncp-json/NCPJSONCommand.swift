@@ -14,13 +14,16 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
             --layout v2 writes the v2 system's path and format instead, so its consumers keep working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
 
+            --view v2 turns each item into the rows of a v2 table (--name names it: server_list, block_storage_list, metric_list, ...; --platform picks the VPC or Classic fields): the v2 columns in v2's order, customer_id and datetime (the run time, --now/$REPORT_NOW) first, names looked up in the lists given with --lookup (NDJSON from ncp-fetch: vpc, server, product, server-image-product, member-server-image; each read once). Cloud DB items become one row per node. The file and --tee carry the rows; a trailer passed on counts rows. `ncp-json --list-views` prints the tables and their columns.
+
             Examples:
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer --tee | ncp-load ...
               ncp-json --out json --customer alpha --name server_list --layout v2 --customer-type pri --platform VPC < servers.ndjson
+              ncp-json --out json --customer alpha --name server_list --layout v2 --view v2 --customer-type pri --platform VPC --lookup vpcs.ndjson --lookup products.ndjson --tee < servers.ndjson | ncp-load --table pri_VPC_server_list --partition period=2026-10 --partition customer_id=alpha
               ncp-json --out json --period 2026-10 --require-trailer --batch entries.ndjson   # {"input":"a.ndjson","customer":"alpha","name":"vpc-server"} per line
 
-            --batch converts many saved streams in one run (ncp-report does this per table, so the cost of starting a process is paid once): each entry is checked and written exactly as a single run would, a failing entry is reported ({"customer","name","status":"failed","exit","error"}) and the others go on; the exit status is the first failure's.
+            --batch converts many saved streams in one run (ncp-report does this per table, so the cost of starting a process is paid once): each entry is checked and written exactly as a single run would (an entry may also give "customerType", "platform", "lookups": [FILE...] and "tee": FILE, where the passed-on stream is written), a failing entry is reported ({"customer","name","status":"failed","exit","error"}) and the others go on; the exit status is the first failure's.
 
             Exit status:
             \(ExitStatus.helpTable)
@@ -62,6 +65,15 @@ struct NCPJSONCommand: AsyncParsableCommand {
     var platform: String?
 
 
+    @Option(help: ArgumentHelp("Write the rows of this view's table --name instead of the items (v2).", valueName: "view"))
+    var view: String?
+
+    @Option(help: ArgumentHelp("With --view: an NDJSON list the view looks names up in (repeatable).", valueName: "file"))
+    var lookup: [String] = []
+
+    @Flag(help: "Print every view's tables and columns, then exit.")
+    var listViews = false
+
     @OptionGroup var period: PeriodOptions
     @OptionGroup var stream: StreamInputOptions
     @OptionGroup var logging: LoggingOptions
@@ -77,7 +89,8 @@ struct NCPJSONCommand: AsyncParsableCommand {
         }
     }
 
-    func target(_ environment: EnvironmentFallback, customer: String?, name: String?) throws -> (path: String, pretty: PrettyPrinter?) {
+    func target(_ environment: EnvironmentFallback, customer: String?, name: String?, platform: String?,
+                customerType: String? = nil) throws -> (path: String, pretty: PrettyPrinter?) {
         guard let dir = environment.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"])?.value else {
             throw Failure(.usage, "missing --out DIR (or $REPORT_JSON_DIR)")
         }
@@ -95,7 +108,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
             return ("\(dir)/\(label)/\(customer)/\(name).\(format)\(suffix)", format == "json" ? PrettyPrinter() : nil)
         case "v2":
             guard format == "json" else { throw Failure(.usage, "--layout v2 writes json only") }
-            guard let type = customerType, type == "pri" || type == "gov" else {
+            guard let type = customerType ?? self.customerType, type == "pri" || type == "gov" else {
                 throw Failure(.usage, "--layout v2 needs --customer-type pri or gov")
             }
             let platformName: String
@@ -111,15 +124,34 @@ struct NCPJSONCommand: AsyncParsableCommand {
     }
 
     func execute() throws {
+        if listViews { return try printViews() }
         let environment = EnvironmentFallback()
-        if let batch { return try runBatch(batch, environment: environment) }
-        let (path, pretty) = try target(environment, customer: customer, name: name)
-        _ = try convert(try stream.reader(), source: stream.source, path: path, pretty: pretty, tee: tee)
+        let views = try ViewSelection(view: view, environment: environment, period: period)
+        if let batch { return try runBatch(batch, environment: environment, views: views) }
+        let (path, pretty) = try target(environment, customer: customer, name: name, platform: platform)
+        let shape = try views.shape(table: name, platform: platform, lookups: lookup)
+        _ = try convert(try stream.reader(), source: stream.source, path: path, pretty: pretty, tee: tee ? .stdout : nil, view: shape)
+    }
+
+    func printViews() throws {
+        for view in View.all {
+            for table in view.tables {
+                for platform in table.platforms {
+                    try OutputStream.stdout.writeLine(JSONValue.object(JSONObject([
+                        ("view", .string(view.name)), ("name", .string(table.name)), ("resource", .string(table.resource)),
+                        ("platform", .string(platform.rawValue)), ("table", .string(table.tableName(customerType: "pri", platform: platform))),
+                        ("columns", .array(table.columns.map { .string($0.name) })),
+                        ("lookups", .array(table.lookups(platform).sorted().map { .string($0) })),
+                    ])).compactBytes)
+                }
+            }
+        }
+        try OutputStream.stdout.flush()
     }
 
     /// `--batch`: every entry converted as a single run would, each file whole or not at all;
     /// a failing entry is reported and the others go on. Exit: the first failure's status.
-    func runBatch(_ path: String, environment: EnvironmentFallback) throws {
+    func runBatch(_ path: String, environment: EnvironmentFallback, views: ViewSelection) throws {
         guard !tee, customer == nil, name == nil, stream.input == "-" else {
             throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
         }
@@ -129,11 +161,19 @@ struct NCPJSONCommand: AsyncParsableCommand {
             var report = JSONObject([("customer", customer.map { .string($0) } ?? .null), ("name", name.map { .string($0) } ?? .null)])
             do {
                 guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
-                let (target, pretty) = try target(environment, customer: customer, name: name)
+                let platform = entry["platform"]?.stringValue ?? self.platform
+                let (target, pretty) = try target(environment, customer: customer, name: name, platform: platform,
+                                                  customerType: entry["customerType"]?.stringValue)
+                let lookups = try (entry["lookups"]?.arrayValue ?? []).map { value throws -> String in
+                    guard let file = value.stringValue else { throw Failure(.dataError, "entry \(index + 1): lookups must be file names", at: path) }
+                    return file
+                }
+                let shape = try views.shape(table: name, platform: platform, lookups: lookup + lookups)
                 let inputFD = open(input, O_RDONLY | O_CLOEXEC)
                 guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
                 defer { close(inputFD) }
-                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: target, pretty: pretty, tee: false)
+                let teeSink = try entry["tee"]?.stringValue.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
+                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
                 report["path"] = .string(target)
                 report["status"] = "ok"
                 report["items"] = .int(items)
@@ -145,14 +185,35 @@ struct NCPJSONCommand: AsyncParsableCommand {
         try batch.finish()
     }
 
-    /// One stream into one file; returns the item count. Nothing is written unless it all was good.
-    func convert(_ reader: NDJSONReader, source: String, path: String, pretty: PrettyPrinter?, tee: Bool) throws -> Int {
+    /// One stream into one file; returns the count written (items, or a view's rows). Nothing
+    /// is written unless it all was good.
+    func convert(_ reader: NDJSONReader, source: String, path: String, pretty: PrettyPrinter?, tee: TeeTarget?, view: ViewShape?) throws -> Int {
         let sink = try FileSink(path: path, gzip: gzip)
         var committed = false
-        defer { if !committed { sink.abandon() } }
-        let out = OutputStream.stdout
-        var items = 0
+        defer {
+            if !committed {
+                sink.abandon()
+                tee?.abandon()
+            }
+        }
+        var items = 0  // input items: what a trailer counts
+        var written = 0
         var trailer: Int?
+        func store(_ line: [UInt8]) throws {
+            if let pretty {
+                try sink.withBuffer { buffer in
+                    buffer.append(contentsOf: written == 0 ? Array("[\n    ".utf8) : Array(",\n    ".utf8))
+                    line.withUnsafeBufferPointer { pretty.append($0, level: 1, to: &buffer) }
+                }
+            } else {
+                try sink.append(line)
+                try sink.append(CollectionOfOne(0x0A))
+            }
+            written += 1
+            // The trailer goes on only after our own commit: a reader must never see a complete
+            // stream from a run that then failed to write its file.
+            try tee?.writeLine(line, path: path)
+        }
         while let line = try reader.next() {
             if let trailer {
                 throw Failure(.dataError, "line \(reader.lineNumber): data after the trailer (which counted \(trailer))", at: source)
@@ -175,52 +236,33 @@ struct NCPJSONCommand: AsyncParsableCommand {
             case .trailer(let count):
                 trailer = count
             case .data:
-                if let pretty {
-                    try sink.withBuffer { buffer in
-                        buffer.append(contentsOf: items == 0 ? Array("[\n    ".utf8) : Array(",\n    ".utf8))
-                        line.withUnsafeBufferPointer { pretty.append($0, level: 1, to: &buffer) }
-                    }
-                } else {
-                    try sink.append(line)
-                    try sink.append(CollectionOfOne(0x0A))
-                }
                 items += 1
-            }
-            // The trailer goes on only after our own commit: a reader must never see a complete
-            // stream from a run that then failed to write its file.
-            if tee, trailer == nil || kind == .data {
-                do {
-                    try out.writeLine(line)
-                } catch is BrokenPipe {
-                    throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
+                if let view {
+                    let item = try JSONParser.parse(line)
+                    guard item.objectValue != nil else {
+                        throw Failure(.dataError, "line \(reader.lineNumber): a view reads JSON objects, not \(line.first.map { Character(Unicode.Scalar($0)) } ?? " ")...", at: source)
+                    }
+                    for row in view.rows(item) { try store(JSONValue.object(row).compactBytes) }
+                } else {
+                    try store(line)
                 }
             }
         }
         if stream.requireTrailer { try Trailer.check(seen: trailer, items: items, source: source) }
-        if pretty != nil { try sink.append(items == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
-        if tee {
-            do { try out.flush() } catch is BrokenPipe {
-                throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
-            }
-        }
-        func passTrailerOn() throws {
-            guard tee, let trailer else { return }
-            do {
-                try out.writeLine(Trailer.line(items: trailer))
-                try out.flush()
-            } catch is BrokenPipe {
-                throw Failure(.ioError, "the reader of --tee went away after the file was written", at: path)
-            }
-        }
-        if items == 0, skipEmpty {
+        if pretty != nil { try sink.append(written == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
+        try tee?.flush(path: path)
+        // A view's reader counts rows, not the items they came from.
+        let passedOn = trailer.map { view == nil ? $0 : written }
+        if written == 0, skipEmpty {
             Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
-            try passTrailerOn()
+            try tee?.finish(trailer: passedOn, path: path)
+            committed = true
             return 0
         }
         try sink.commit()
         committed = true
-        try passTrailerOn()
-        Log.shared.info("wrote", ["path": path, "items": "\(items)"])
-        return items
+        try tee?.finish(trailer: passedOn, path: path)
+        Log.shared.info("wrote", ["path": path, "items": "\(written)"])
+        return written
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import ReportKit
+
+/// `--view`: which view, the run time its `datetime` columns carry, and the lookup lists
+/// (each file read once per process, however many entries name it).
+final class ViewSelection {
+    let view: View?
+    let runTime: String
+    private var files: [String: [JSONValue]] = [:]
+
+    init(view name: String?, environment: EnvironmentFallback, period: PeriodOptions) throws {
+        if let name {
+            guard let view = View.named(name) else {
+                throw Failure(.usage, "unknown --view '\(name)' (known: \(View.all.map(\.name).joined(separator: ", ")))")
+            }
+            self.view = view
+        } else {
+            view = nil
+        }
+        let resolver = try period.resolver(environment)
+        runTime = Timestamps.iso8601(resolver.now, in: resolver.timeZone)
+    }
+
+    /// The table `name` on `platform` with its lookups loaded; nil without --view.
+    func shape(table name: String?, platform: String?, lookups: [String]) throws -> ViewShape? {
+        guard let view else {
+            guard lookups.isEmpty else { throw Failure(.usage, "--lookup needs --view") }
+            return nil
+        }
+        guard let name, let table = view.table(named: name) else {
+            throw Failure(.usage, "--view \(view.name) needs --name naming one of its tables: \(view.tables.map(\.name).joined(separator: ", "))")
+        }
+        guard let platform = platform.flatMap({ Platform(rawValue: $0.lowercased()) }), table.platforms.contains(platform) else {
+            throw Failure(.usage, "--view \(view.name) --name \(name) needs --platform \(table.platforms.map { ViewTable.platformLabel($0) }.joined(separator: " or "))")
+        }
+        var context = ViewContext(runTime: runTime)
+        for file in lookups {
+            for item in try items(file) { context.index(item, view: view) }
+        }
+        let missing = table.lookups(platform).filter { context.lookups[$0] == nil }
+        if !missing.isEmpty {
+            Log.shared.debug("no list to look up from; those columns fall back to codes or stay empty", ["lookups": missing.sorted().joined(separator: ",")])
+        }
+        return ViewShape(table: table, platform: platform, context: context)
+    }
+
+    private func items(_ file: String) throws -> [JSONValue] {
+        if let cached = files[file] { return cached }
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open the lookup list: \(String(cString: strerror(errno)))", at: file) }
+        defer { close(fd) }
+        let reader = NDJSONReader(fd: fd, source: file)
+        var items: [JSONValue] = []
+        while let item = try reader.nextValue() {
+            if item["_trailer"] == nil { items.append(item) }
+        }
+        files[file] = items
+        return items
+    }
+}
+
+/// One view table, ready to turn items into rows.
+struct ViewShape {
+    let table: ViewTable
+    let platform: Platform
+    let context: ViewContext
+
+    func rows(_ item: JSONValue) -> [JSONObject] { table.rows(item, platform: platform, context: context) }
+}
+
+/// Where `--tee` (stdout) or a batch entry's "tee" (a file, written whole or not at all) gets
+/// the passed-on stream.
+enum TeeTarget {
+    case stdout
+    case file(FileSink, String)
+
+    func writeLine(_ line: [UInt8], path: String) throws {
+        switch self {
+        case .stdout:
+            do { try OutputStream.stdout.writeLine(line) } catch is BrokenPipe {
+                throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
+            }
+        case .file(let sink, _):
+            try sink.append(line)
+            try sink.append(CollectionOfOne(0x0A))
+        }
+    }
+
+    func flush(path: String) throws {
+        guard case .stdout = self else { return }
+        do { try OutputStream.stdout.flush() } catch is BrokenPipe {
+            throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
+        }
+    }
+
+    /// After the file's commit: the trailer (if the input had one), then the tee file's commit.
+    func finish(trailer: Int?, path: String) throws {
+        switch self {
+        case .stdout:
+            guard let trailer else { return }
+            do {
+                try OutputStream.stdout.writeLine(Trailer.line(items: trailer))
+                try OutputStream.stdout.flush()
+            } catch is BrokenPipe {
+                throw Failure(.ioError, "the reader of --tee went away after the file was written", at: path)
+            }
+        case .file(let sink, _):
+            if let trailer {
+                try sink.append(Trailer.line(items: trailer).compactBytes)
+                try sink.append(CollectionOfOne(0x0A))
+            }
+            try sink.commit()
+        }
+    }
+
+    func abandon() {
+        if case .file(let sink, _) = self { sink.abandon() }
+    }
+}
