@@ -7,7 +7,7 @@ final class BatchProducer: @unchecked Sendable {
     // @unchecked: after `start`, only the producer thread touches the mutable state; the
     // consumer gets immutable snapshots (names, ids) with each batch through `Handoff`.
     enum Message {
-        case batch(RowBatch, names: [String], ids: [String: Int])
+        case batch(RowBatch, names: [String], ids: [String: Int], order: [Int])
         case end(trailer: Int?, lines: Int)
         case failure(any Error)
     }
@@ -18,6 +18,10 @@ final class BatchProducer: @unchecked Sendable {
     private let options: LoadOptions
     private(set) var partitionIDs: [Int] = []
     private(set) var rawID: Int?
+    /// Column ids in the order their keys first appeared in the input (a partition column the
+    /// input also carries, such as a view's customer_id, keeps the input's place).
+    private(set) var order: [Int] = []
+    private var ordered: Set<Int> = []
     let handoff = Handoff<Message>(capacity: 2)
 
     /// Names the fixed columns (partition, raw) first, so they have ids before any input.
@@ -30,12 +34,18 @@ final class BatchProducer: @unchecked Sendable {
 
     var fixed: Set<Int> { Set(partitionIDs + (rawID.map { [$0] } ?? [])) }
 
-    func id(forKey key: String) -> Int {
+    func id(forKey key: String, fromInput: Bool = false) -> Int {
         let name = namer.name(for: key)
-        if let id = idByName[name] { return id }
-        names.append(name)
-        idByName[name] = names.count - 1
-        return names.count - 1
+        let id: Int
+        if let known = idByName[name] {
+            id = known
+        } else {
+            names.append(name)
+            idByName[name] = names.count - 1
+            id = names.count - 1
+        }
+        if fromInput, ordered.insert(id).inserted { order.append(id) }
+        return id
     }
 
     func start(_ reader: NDJSONReader) {
@@ -77,7 +87,7 @@ final class BatchProducer: @unchecked Sendable {
             }
             do {
                 try line.withUnsafeBufferPointer { bytes throws(JSONParseError) in
-                    try flattener.flatten(bytes, into: batch, lineNumber: number) { self.id(forKey: $0) }
+                    try flattener.flatten(bytes, into: batch, lineNumber: number) { self.id(forKey: $0, fromInput: true) }
                 }
             } catch {
                 throw Failure(.dataError, "line \(number): \(error)", at: reader.source)
@@ -89,12 +99,12 @@ final class BatchProducer: @unchecked Sendable {
             batch.endRow(line: number)
             lines += 1
             if batch.rows >= options.batchSize {
-                guard handoff.push(.batch(batch, names: names, ids: idByName)) else { return }
+                guard handoff.push(.batch(batch, names: names, ids: idByName, order: order)) else { return }
                 batch = RowBatch()
             }
         }
         if batch.rows > 0 {
-            guard handoff.push(.batch(batch, names: names, ids: idByName)) else { return }
+            guard handoff.push(.batch(batch, names: names, ids: idByName, order: order)) else { return }
         }
         _ = handoff.push(.end(trailer: trailer, lines: lines))
     }

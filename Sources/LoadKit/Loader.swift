@@ -83,10 +83,10 @@ public final class Loader {
         var first = true
         while true {
             switch producer.handoff.pop() {
-            case .batch(let batch, let batchNames, let ids):
+            case .batch(let batch, let batchNames, let ids, let order):
                 names = batchNames
                 idByName = ids
-                try load(batch, fixed: fixed, first: first)
+                try load(batch, fixed: fixed, first: first, order: order)
                 first = false
             case .end(let trailer, let lines):
                 if options.requireTrailer { try Trailer.check(seen: trailer, items: lines, source: reader.source) }
@@ -101,10 +101,11 @@ public final class Loader {
     }
 
     /// Types the batch's columns, creates or widens the table, then inserts.
-    func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool) throws {
+    /// `order`: column ids in the order the input first named them; new columns are created in
+    /// that order, then the fixed ones the input never named (partition, raw line).
+    func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool, order: [Int] = []) throws {
         let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        var added: [(name: String, kind: ValueKind)] = []
-        var addedFixed: [(name: String, kind: ValueKind)] = []
+        var new: [(id: Int, name: String, kind: ValueKind)] = []
         for id in batch.columns.indices {
             let name = names[id]
             let column = batch.columns[id]
@@ -128,9 +129,10 @@ public final class Loader {
                 }
                 continue
             }
-            if fixed.contains(id) { addedFixed.append((name, .text)) } else { added.append((name, column.kind ?? .text)) }
+            new.append((id, name, fixed.contains(id) ? .text : column.kind ?? .text))
         }
-        added += addedFixed
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let added = new.sorted { (rank[$0.id] ?? order.count + $0.id, $0.id) < (rank[$1.id] ?? order.count + $1.id, $1.id) }.map { (name: $0.name, kind: $0.kind) }
         if !tableExists {
             // Nothing to define yet (no items, or only nulls): create nothing, insert nothing.
             guard !added.isEmpty else { return }

@@ -26,6 +26,9 @@ public final class ReportRunner: Sendable {
         /// Requests one step may have in flight (paging, metrics and NAS usage fan-out), so a
         /// customer's key carries at most perCustomer × this at once.
         public var stepConcurrency: Int = 2
+        /// A view (`v2`): steps it has a table for are written as that table (v2 file path and
+        /// table name, v2 columns, lookups fetched once per customer); the rest as usual.
+        public var view: View?
 
         public init(binDirectory: String, outDirectory: String, runDirectory: String, period: ReportPeriod, environment: [String: String],
                     loadArguments: [String], jobs: Int, perCustomer: Int, interval: String?, units: String?, region: String?) {
@@ -57,6 +60,11 @@ public final class ReportRunner: Sendable {
         let customer: RosterEntry
         let step: PlannedStep
         let data: String
+        /// The table it lands in: the step's, or its view table's (`pri_VPC_server_list`).
+        let table: String
+        let viewTable: ViewTable?
+        /// Lists the view looks names up in (this customer's, fetched by this run).
+        let lookups: [String]
     }
 
     /// Complete streams waiting for their table's next batch, and the tables being saved now.
@@ -66,8 +74,8 @@ public final class ReportRunner: Sendable {
 
         /// Queues a slice; true when the caller must start the table's saver.
         func add(_ slice: Pending) -> Bool {
-            pending[slice.step.table, default: []].append(slice)
-            return busy.insert(slice.step.table).inserted
+            pending[slice.table, default: []].append(slice)
+            return busy.insert(slice.table).inserted
         }
 
         /// The table's queued slices; empty means the saver stops (and the table is idle).
@@ -100,7 +108,7 @@ public final class ReportRunner: Sendable {
 
     func enqueue(_ slice: Pending) async {
         guard await queue.add(slice) else { return }
-        let table = slice.step.table
+        let table = slice.table
         let task = Task {
             while true {
                 try? await Task.sleep(nanoseconds: 300_000_000)
@@ -131,20 +139,26 @@ public final class ReportRunner: Sendable {
         let others = steps.filter { $0.kind != .inventory }
         // The lists metrics and NAS usage read come first, so those long steps (and their big
         // loads) start early; the rest of the inventory then shares the key with them.
-        let sourceNames = Set(others.compactMap { self.sourceName($0) })
-        let sources = inventory.filter { sourceNames.contains($0.name) }
+        // So do the lists a view looks names up in; those it needs only for lookups are
+        // fetched but not saved.
+        let lookupSteps = self.lookupSteps(for: steps)
+        let lookupOnly = Set(lookupSteps.map(\.name)).subtracting(inventory.map(\.name))
+        let sourceNames = Set(others.compactMap { self.sourceName($0) }).union(lookupSteps.map(\.name))
+        let sources = inventory.filter { sourceNames.contains($0.name) } + lookupSteps.filter { lookupOnly.contains($0.name) }
         let rest = inventory.filter { !sourceNames.contains($0.name) }
         let fetched = sources.isEmpty ? [] : await fetchInventory(sources, customer: customer, folder: folder, environment: childEnvironment,
-                                                                   jobs: settings.perCustomer, batch: "sources")
+                                                                   jobs: settings.perCustomer, batch: "sources", lookupOnly: lookupOnly)
         // With room for two steps at once the rest of the inventory and the metric steps share
         // the customer's width; with one, they take turns.
         let overlap = settings.perCustomer >= 2 && !others.isEmpty && !rest.isEmpty
         let split = overlap ? settings.perCustomer / 2 : 0
         if !overlap, !rest.isEmpty {
-            _ = await fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: settings.perCustomer, batch: "inventory")
+            _ = await fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: settings.perCustomer,
+                                     batch: "inventory", earlier: fetched)
         }
         async let restDone: Set<String> = overlap
-            ? fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory") : []
+            ? fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory", earlier: fetched)
+            : []
         try? await Concurrently.forEach(others, limit: settings.perCustomer - split, {
             await self.run($0, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched)
         }) { _, _ in }
@@ -154,7 +168,7 @@ public final class ReportRunner: Sendable {
     /// A customer's inventory in one `ncp-fetch --batch --trailer` (one process start, one
     /// region lookup), each resource into its own file; returns the files that completed.
     func fetchInventory(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String],
-                        jobs: Int, batch: String) async -> Set<String> {
+                        jobs: Int, batch: String, lookupOnly: Set<String> = [], earlier: Set<String> = []) async -> Set<String> {
         let entries = steps.flatMap { step -> [UInt8] in
             JSONValue.object(JSONObject([
                 ("resource", .string(step.resource)), ("platform", .string(step.platform.rawValue)), ("output", .string("\(folder)/\(step.name).ndjson")),
@@ -167,12 +181,22 @@ public final class ReportRunner: Sendable {
         let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/\(batch).fetch.log")
         let reports = await runBatch(stage, stdout: "\(folder)/\(batch)-report.ndjson", count: steps.count, environment: environment)
         var complete = Set<String>()
+        var done: [PlannedStep] = []
         for (step, report) in zip(steps, reports) {
             let data = "\(folder)/\(step.name).ndjson"
+            if lookupOnly.contains(step.name) {
+                if report.status == "ok" {
+                    complete.insert(step.name)
+                } else {
+                    Log.shared.warning("a list for lookups did not complete; those columns fall back to codes",
+                                       ["customer": customer.customerID, "list": step.name, "error": report.error ?? "exit \(report.exit ?? 0)"])
+                }
+                continue
+            }
             if report.status == "ok" {
                 record(outcome(customer, step, step: "fetch", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
                 complete.insert(step.name)
-                await enqueue(Pending(customer: customer, step: step, data: data))
+                done.append(step)
             } else {
                 let code = report.exit ?? Int(ExitStatus.software.rawValue)
                 let message = report.error ?? "exit \(code)"
@@ -182,7 +206,36 @@ public final class ReportRunner: Sendable {
                 record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the fetch step did not complete"))
             }
         }
+        // Queued once the whole batch is in: a view's lookups may be lists of this very batch.
+        for step in done { await enqueue(pending(customer, step, data: "\(folder)/\(step.name).ndjson", folder: folder, fetched: complete.union(earlier))) }
         return complete
+    }
+
+    /// A complete stream with its table (the view's, under a view) and lookup lists.
+    func pending(_ customer: RosterEntry, _ step: PlannedStep, data: String, folder: String, fetched: Set<String>) -> Pending {
+        guard let view = settings.view, let table = view.table(resource: step.resource, platform: step.platform) else {
+            return Pending(customer: customer, step: step, data: data, table: step.table, viewTable: nil, lookups: [])
+        }
+        let lookups = table.lookups(step.platform).compactMap { view.lookups[$0] }.map { "\(step.platform.rawValue)-\($0.resource)" }
+        let files = Set(lookups).intersection(fetched).sorted().map { "\(folder)/\($0).ndjson" }
+        return Pending(customer: customer, step: step, data: data, table: table.tableName(customerType: customer.customerType, platform: step.platform),
+                       viewTable: table, lookups: files)
+    }
+
+    /// The lists the view's tables look names up in, as inventory steps on the same platform.
+    func lookupSteps(for steps: [PlannedStep]) -> [PlannedStep] {
+        guard let view = settings.view else { return [] }
+        var seen = Set<String>()
+        var lookups: [PlannedStep] = []
+        for step in steps {
+            guard let table = view.table(resource: step.resource, platform: step.platform) else { continue }
+            for name in table.lookups(step.platform).sorted() {
+                guard let resource = view.lookups[name]?.resource, ResourceCatalog.named(resource)?.spec(for: step.platform) != nil else { continue }
+                let lookup = PlannedStep(platform: step.platform, resource: resource, kind: .inventory)
+                if seen.insert(lookup.name).inserted { lookups.append(lookup) }
+            }
+        }
+        return lookups
     }
 
     func firstStepName(_ step: PlannedStep) -> String { step.kind == .inventory ? "fetch" : "metrics" }
@@ -261,7 +314,7 @@ public final class ReportRunner: Sendable {
             return
         }
         record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0))
-        await enqueue(Pending(customer: customer, step: step, data: data))
+        await enqueue(pending(customer, step, data: data, folder: folder, fetched: fetched))
     }
 
     /// One table: the files (ncp-json --batch --require-trailer), then the loads of the slices
@@ -270,24 +323,32 @@ public final class ReportRunner: Sendable {
         let folder = "\(settings.runDirectory)/tables"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = "\(folder)/\(table)-\(batchSerial.withLock { value -> Int in value += 1; return value })"
-        func entries(_ list: [Pending], _ make: (Pending) -> JSONValue) -> [UInt8] {
-            list.flatMap { make($0).compactBytes + [0x0A] }
-        }
-        // Files.
-        FileManager.default.createFile(atPath: "\(base).json-batch.ndjson", contents: Data(entries(slices) { slice in
-            .object(JSONObject([("input", .string(slice.data)), ("customer", .string(slice.customer.customerID)), ("name", .string(slice.step.name))]))
+        // Files. Under a view each entry also writes the rows the load takes (its "tee").
+        let viewed = slices.first?.viewTable != nil
+        func rows(_ index: Int) -> String { "\(base)-\(index + 1).rows.ndjson" }
+        FileManager.default.createFile(atPath: "\(base).json-batch.ndjson", contents: Data(slices.enumerated().flatMap { index, slice -> [UInt8] in
+            var entry = JSONObject([("input", .string(slice.data)), ("customer", .string(slice.customer.customerID)),
+                                    ("name", .string(slice.viewTable?.name ?? slice.step.name))])
+            if viewed {
+                entry["customerType"] = .string(slice.customer.customerType)
+                entry["platform"] = .string(slice.step.platform.rawValue)
+                entry["lookups"] = .array(slice.lookups.map { .string($0) })
+                entry["tee"] = .string(rows(index))
+            }
+            return JSONValue.object(entry).compactBytes + [0x0A]
         }))
+        let viewArguments = viewed ? ["--layout", "v2", "--view", settings.view?.name ?? "v2"] : []
         let json = ProcessPipeline.Stage(tool("ncp-json"), [
             "--out", settings.outDirectory, "--require-trailer", "--batch", "\(base).json-batch.ndjson", "-q",
-        ], stderr: "\(base).json.log")
+        ] + viewArguments, stderr: "\(base).json.log")
         let started = Date()
         let jsonReports = await runBatch(json, stdout: "\(base).json-report.ndjson", count: slices.count)
         let jsonSeconds = Date().timeIntervalSince(started) / Double(max(slices.count, 1))
-        var written: [Pending] = []
-        for (slice, report) in zip(slices, jsonReports) {
+        var written: [(slice: Pending, input: String)] = []
+        for (index, (slice, report)) in zip(slices, jsonReports).enumerated() {
             if report.status == "ok" {
                 record(outcome(slice.customer, slice.step, step: "json", status: "ok", items: report.count, seconds: jsonSeconds, exit: 0))
-                written.append(slice)
+                written.append((slice, viewed ? rows(index) : slice.data))
             } else {
                 record(outcome(slice.customer, slice.step, step: "json", status: "failed", exit: report.exit, error: report.error))
                 record(outcome(slice.customer, slice.step, step: "load", status: "skipped", error: "nothing loaded: the json step failed"))
@@ -295,8 +356,13 @@ public final class ReportRunner: Sendable {
         }
         guard !written.isEmpty else { return }
         // Loads.
-        FileManager.default.createFile(atPath: "\(base).load-batch.ndjson", contents: Data(entries(written) { slice in
-            .object(JSONObject([("input", .string(slice.data)), ("partition", .object(JSONObject([("customer", .string(slice.customer.customerID))])))]))
+        // A view's tables keep their customer in customer_id (v2's column) and add the period,
+        // so a re-run replaces its slice instead of adding to it.
+        let customerColumn = viewed ? "customer_id" : "customer"
+        FileManager.default.createFile(atPath: "\(base).load-batch.ndjson", contents: Data(written.flatMap { entry -> [UInt8] in
+            JSONValue.object(JSONObject([
+                ("input", .string(entry.input)), ("partition", .object(JSONObject([(customerColumn, .string(entry.slice.customer.customerID))]))),
+            ])).compactBytes + [0x0A]
         }))
         let load = ProcessPipeline.Stage(tool("ncp-load"), [
             "--table", table, "--partition", "period=\(settings.period.label)", "--require-trailer", "--batch", "\(base).load-batch.ndjson", "-q",
@@ -306,10 +372,10 @@ public final class ReportRunner: Sendable {
             await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount)
         }
         Log.shared.debug("loaded", ["table": table, "slices": "\(loadCount)"])
-        for (slice, report) in zip(written, loadReports) {
+        for ((slice, input), report) in zip(written, loadReports) {
             if report.status == "ok" {
                 record(outcome(slice.customer, slice.step, step: "load", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
-                loaded.withLock { $0.append(slice.data) }
+                loaded.withLock { $0.append(contentsOf: Set([slice.data, input])) }
             } else {
                 record(outcome(slice.customer, slice.step, step: "load", status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
             }

@@ -17,10 +17,13 @@ struct NCPReportCommand: AsyncParsableCommand {
 
             Files: OUT/PERIOD/CUSTOMER/PLATFORM-RESOURCE.json. Tables: PLATFORM_RESOURCE (vpc_server, classic_block_storage, vpc_server_metrics, vpc_nas_usage, …).
 
+            --layout v2 writes what the v2 system's reports read instead, wherever v2 had it (ncp-json --list-views): OUT/CUSTOMER/<type>_<Platform>_<name>.json and tables such as pri_VPC_server_list, pri_VPC_metric_list and All_Resource_List, with v2's columns and units (--units v2), enriched from the VPC, server, billing product and image lists (fetched once per customer, also when the plan does not save them). Each table gets a period column and keeps the customer in customer_id, so a re-run replaces its slice. Resources v2 never had keep the standard names.
+
             Examples:
               kv-get --roster --with-secret | ncp-report --roster - --plan monthly --db out/report.sqlite
               ncp-report --roster roster.ndjson --plan weekly --customer alpha --period last-week --week-start 'mon 10:00'
               ncp-report --roster roster.ndjson --plan monthly --dry-run        # the resolved plan, no calls
+              ncp-report --roster roster.ndjson --plan monthly --layout v2 --db out/report.sqlite   # the v2 tables and files
 
             Exit status: 0 when every step succeeded (denied-by-permission counts as a warning unless --strict); otherwise the exit status of the first failed step (77 for a denial under --strict); 78 for a malformed configuration or roster.
             \(ExitStatus.helpTable)
@@ -70,6 +73,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Metric units: raw or v2.", valueName: "raw|v2"))
     var units: String?
 
+    @Option(help: ArgumentHelp("standard, or v2: the v2 system's tables, columns and JSON paths where it had them.", valueName: "standard|v2"))
+    var layout: String = "standard"
+
     @Option(help: ArgumentHelp("Region code or all (default: each customer's site's first region).", valueName: "code"))
     var region: String?
 
@@ -105,6 +111,7 @@ struct NCPReportCommand: AsyncParsableCommand {
     func execute() async throws {
         guard jobs >= 1, perCustomer >= 1, inFlight >= 1 else { throw Failure(.usage, "--jobs, --per-customer and --in-flight must be at least 1") }
         if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
+        guard ["standard", "v2"].contains(layout) else { throw Failure(.usage, "--layout must be standard or v2") }
         let environment = ProcessInfo.processInfo.environment
         let fallback = EnvironmentFallback(environment)
         let configPath = fallback.resolve(config, flag: "--config", env: ["REPORT_CONFIG"], default: "config/report.json")!.value
@@ -177,7 +184,9 @@ struct NCPReportCommand: AsyncParsableCommand {
 
         var settings = ReportRunner.Settings(
             binDirectory: bin, outDirectory: outDirectory, runDirectory: runDirectory, period: reportPeriod, environment: childEnvironment,
-            loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval, units: units, region: region)
+            loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval,
+            units: units ?? (layout == "v2" ? "v2" : nil), region: region)
+        settings.view = layout == "v2" ? View.named("v2") : nil
         settings.stepConcurrency = max(1, inFlight / perCustomer)
         settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
             && (environment["DATABASE_SERVER"] ?? "").isEmpty
