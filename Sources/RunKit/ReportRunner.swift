@@ -356,9 +356,9 @@ public final class ReportRunner: Sendable {
         }
         guard !written.isEmpty else { return }
         // Loads.
-        // A view's tables keep their customer in customer_id (v2's column) and add the period,
+        // A view's tables keep their customer in their own column (customer_id) and add the period,
         // so a re-run replaces its slice instead of adding to it.
-        let customerColumn = viewed ? "customer_id" : "customer"
+        let customerColumn = slices.first?.viewTable?.customerColumn ?? "customer"
         FileManager.default.createFile(atPath: "\(base).load-batch.ndjson", contents: Data(written.flatMap { entry -> [UInt8] in
             JSONValue.object(JSONObject([
                 ("input", .string(entry.input)), ("partition", .object(JSONObject([(customerColumn, .string(entry.slice.customer.customerID))]))),

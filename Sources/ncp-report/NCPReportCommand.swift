@@ -149,7 +149,14 @@ struct NCPReportCommand: AsyncParsableCommand {
             for (customer, steps) in work {
                 try OutputStream.stdout.writeLine(.object(JSONObject([
                     ("customer", .string(customer.customerID)), ("site", .string(customer.site)), ("plan", .string(plan)),
-                    ("period", reportPeriod.json), ("steps", .array(steps.map(\.json))),
+                    ("period", reportPeriod.json), ("steps", .array(steps.map { step in
+                        // Under --layout v2, the v2 table and file a step becomes.
+                        guard layout == "v2", let table = View.named("v2")?.table(resource: step.resource, platform: step.platform),
+                              case .object(var object) = step.json else { return step.json }
+                        object["file"] = .string("\(customer.customerType)_\(ViewTable.platformLabel(step.platform))_\(table.name)")
+                        object["table"] = .string(table.tableName(customerType: customer.customerType, platform: step.platform))
+                        return .object(object)
+                    })),
                 ])))
             }
             return try OutputStream.stdout.flush()

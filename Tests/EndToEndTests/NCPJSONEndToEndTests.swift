@@ -136,4 +136,28 @@ struct NCPJSONEndToEndTests {
         #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "status=74\n")
         #expect(!files("2026-10/alpha").contains("teed.json"))
     }
+
+    @Test func aViewWritesV2RowsAndPassesThemOnWithATrailerThatCountsRows() throws {
+        let lists = dir.appendingPathComponent("vpcs.ndjson")
+        try (#"{"_resource":"vpc","vpcNo":"7","vpcName":"운영-vpc"}"# + "\n" + #"{"_trailer":{"items":1,"complete":true}}"# + "\n")
+            .write(to: lists, atomically: true, encoding: .utf8)
+        let db = #"{"_customer":"alpha","cloudMysqlServiceName":"orders","cloudMysqlServerInstanceList":[{"cloudMysqlServerName":"db-1","vpcNo":"7"},{"cloudMysqlServerName":"db-2","vpcNo":"8"}]}"#
+        let result = try json(["--name", "mysql_list", "--layout", "v2", "--view", "v2", "--customer-type", "pri", "--platform", "VPC",
+                               "--lookup", lists.path, "--tee", "--require-trailer", "--now", "2026-11-01T00:10:00+09:00"],
+                              stdin: db + "\n" + #"{"_trailer":{"items":1,"complete":true}}"# + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.last == #"{"_trailer":{"items":2,"complete":true}}"#)  // one item, two node rows
+        let first = try JSONParser.parse(lines[0])
+        #expect(first.objectValue?.keys.prefix(4) == ["customer_id", "datetime", "serviceName", "serverName"])
+        #expect(first["datetime"] == "2026-11-01T00:10:00+09:00" && first["vpcName"] == "운영-vpc")
+        #expect(try JSONParser.parse(lines[1])["vpcName"] == .null)  // an unknown VPC stays empty
+        let file = read("alpha/pri_VPC_mysql_list.json")
+        #expect(file.contains(#""vpcName": "운영-vpc""#))  // Korean unescaped, as v2 wrote it
+        #expect(try JSONParser.parse(file).arrayValue?.count == 2)
+
+        let unknown = try json(["--name", "disk_list", "--view", "v2", "--platform", "VPC"], stdin: db + "\n")
+        #expect(unknown.status == 64 && unknown.stderr.contains("server_list"))
+    }
 }

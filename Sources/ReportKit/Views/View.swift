@@ -71,6 +71,12 @@ public struct ViewTable: Sendable {
         fixedName ?? "\(customerType)_\(ViewTable.platformLabel(platform))_\(name)"
     }
 
+    /// The column that names the customer (`customer_id`; `customerName` in All_Resource_List):
+    /// a load's slice is the period and this column.
+    public var customerColumn: String {
+        columns.first { $0.vpc == .field(["_customer"]) }?.name ?? "customer_id"
+    }
+
     /// The v2 spelling of a platform in names (`VPC`, `Classic`).
     public static func platformLabel(_ platform: Platform) -> String { platform == .vpc ? "VPC" : "Classic" }
 
