@@ -57,6 +57,9 @@ public enum Flattener {
 /// Turns JSON keys into safe column names: letters, digits and `_`; not starting with a digit;
 /// no longer than the dialect allows; unique (also without regard to case where the database
 /// ignores it), collisions numbered `_2`, `_3`. The same key always gets the same name.
+/// A key that is not already a safe name (`a b`, `a]; DROP`, 200 characters) gets a short hash
+/// of itself, so its name does not depend on which keys came first: `a b` and `a_b` never
+/// trade columns between runs.
 public struct ColumnNamer: Sendable {
     public let dialect: Dialect
     private var byKey: [String: String] = [:]
@@ -83,6 +86,10 @@ public struct ColumnNamer: Sendable {
         })
         if base.isEmpty || base.first!.isNumber { base = "c_" + base }
         let limit = dialect.maxIdentifierLength
+        if base != key || base.count > limit {
+            let tag = "_" + ColumnNamer.hash(key)
+            base = String(base.prefix(limit - tag.count)) + tag
+        }
         var candidate = String(base.prefix(limit))
         var counter = 2
         while true {
@@ -98,5 +105,13 @@ public struct ColumnNamer: Sendable {
         claimed.insert(candidate)
         byKey[key] = candidate
         return candidate
+    }
+
+    /// 8 hex digits of FNV-1a over the key's UTF-8: stable across runs, machines and versions.
+    static func hash(_ key: String) -> String {
+        var value: UInt32 = 0x811C_9DC5
+        for byte in key.utf8 { value = (value ^ UInt32(byte)) &* 0x0100_0193 }
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 }

@@ -72,20 +72,33 @@ struct SchemaTests {
 
     @Test func hostileKeysBecomeSafeDistinctNames() {
         var namer = ColumnNamer(dialect: .postgresql)
-        #expect(namer.name(for: "a]; DROP TABLE x;--") == "a___DROP_TABLE_x___")
-        #expect(namer.name(for: "it's \"quoted\"") == "it_s__quoted_")
-        #expect(namer.name(for: "with space") == "with_space")
-        #expect(namer.name(for: "9lives") == "c_9lives")
-        #expect(namer.name(for: "한글") == "__")
+        let hostile = namer.name(for: "a]; DROP TABLE x;--")
+        #expect(hostile.hasPrefix("a___DROP_TABLE_x____") && hostile.count == "a___DROP_TABLE_x____".count + 8)
+        #expect(namer.name(for: "it's \"quoted\"").hasPrefix("it_s__quoted__"))
+        #expect(namer.name(for: "9lives").hasPrefix("c_9lives_"))
+        #expect(namer.name(for: "safe_name") == "safe_name")  // a safe key is its own name
+        #expect(namer.name(for: "한글").hasPrefix("___") && namer.name(for: "한글") != namer.name(for: "영어"))
         let long = String(repeating: "x", count: 200)
         #expect(namer.name(for: long).count == 63)
-        #expect(namer.name(for: long + "y") == String(repeating: "x", count: 61) + "_2")
-        #expect(namer.name(for: "a]; DROP TABLE x;--") == "a___DROP_TABLE_x___")  // stable
+        #expect(namer.name(for: long + "y").count == 63 && namer.name(for: long + "y") != namer.name(for: long))
+        #expect(namer.name(for: "a]; DROP TABLE x;--") == hostile)  // stable
+        let names = ["a]; DROP TABLE x;--", "it's \"quoted\"", "9lives", "한글", "영어", long, long + "y"].map { namer.name(for: $0) }
+        #expect(names.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } && !$0.first!.isNumber })
         var insensitive = ColumnNamer(dialect: .sqlserver)
         #expect(insensitive.name(for: "Name") == "Name")
         #expect(insensitive.name(for: "name") == "name_2")
         var sensitive = ColumnNamer(dialect: .postgresql)
         #expect(sensitive.name(for: "Name") == "Name" && sensitive.name(for: "name") == "name")
+    }
+
+    @Test func keysThatSanitiseAlikeKeepTheirColumnsWhicheverComesFirst() {
+        // Before: "a b" first took "a_b", so a later run seeing "a_b" first took the column of "a b".
+        var first = ColumnNamer(dialect: .sqlite)
+        let spaced = first.name(for: "a b"), plain = first.name(for: "a_b")
+        #expect(plain == "a_b" && spaced != plain)
+        var again = ColumnNamer(dialect: .sqlite, existing: [spaced, plain])
+        #expect(again.name(for: "a_b") == plain)
+        #expect(again.name(for: "a b") == spaced)
     }
 
     @Test func rerunsMapKeysToTheSameColumnsWhateverTheOrder() {
