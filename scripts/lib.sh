@@ -15,6 +15,7 @@ REPORT_APT_PACKAGES=(
   odbc-postgresql           # psqlODBC, tested against a real PostgreSQL
   postgresql                # the server the database tests start (and stop)
   tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
+  odbc-mariadb mariadb-server   # MariaDB Connector/ODBC, tested against a real MariaDB
   jq bats shellcheck        # scripts, their tests and their lint
   sqlite3                   # tests read the SQLite database
   python3 python3-yaml      # free_port, wall (scripts/lib.sh); the pipeline YAML test
@@ -135,6 +136,34 @@ start_postgres() {
   POSTGRES_RUN=("${run[@]}")
   POSTGRES_BIN="$bin"
   export REPORT_TEST_PG="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=$port;Database=postgres;Uid=postgres;"
+}
+
+# A throwaway MariaDB server (own data folder, socket and port; no grant tables): exports
+# REPORT_TEST_MARIADB, the connection string the database tests use.
+start_mariadb() {
+  local dir="$1" port="$2" user=() tries=0
+  [ "$(id -u)" -eq 0 ] && user=(--user=root)
+  mkdir -p "$dir"
+  mariadb-install-db --no-defaults --datadir="$dir/data" "${user[@]}" --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/install.log" 2>&1 || die "mariadb-install-db failed: $(tail -n 3 "$dir/install.log")" 69
+  mariadbd --no-defaults --datadir="$dir/data" "${user[@]}" --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 \
+    --skip-grant-tables --log-error="$dir/server.log" --pid-file="$dir/pid" >/dev/null 2>&1 &
+  until mariadb-admin --no-defaults --socket="$dir/sock" -u root ping >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 300 ] || die "MariaDB did not start: $(tail -n 3 "$dir/server.log" 2>/dev/null)" 69
+    sleep 0.1
+  done
+  mariadb --no-defaults --socket="$dir/sock" -u root -e 'CREATE DATABASE IF NOT EXISTS report' ||
+    die "cannot create the MariaDB test database" 69
+  MARIADB_DIR="$dir"
+  export REPORT_TEST_MARIADB="Driver={MariaDB Unicode};Server=127.0.0.1;Port=$port;Database=report;User=root;"
+}
+
+stop_mariadb() {
+  if [ -n "${MARIADB_DIR:-}" ] && [ -S "$MARIADB_DIR/sock" ]; then
+    mariadb-admin --no-defaults --socket="$MARIADB_DIR/sock" -u root shutdown >/dev/null 2>&1 || true
+  fi
+  MARIADB_DIR=
 }
 
 stop_postgres() {

@@ -25,9 +25,13 @@ final class BatchProducer: @unchecked Sendable {
     let handoff = Handoff<Message>(capacity: 2)
 
     /// Names the fixed columns (partition, raw) first, so they have ids before any input.
-    init(namer: ColumnNamer, options: LoadOptions) {
+    /// Where every line read is also written (MariaDB's schema pass), or nil.
+    private let spool: Spool?
+
+    init(namer: ColumnNamer, options: LoadOptions, spool: Spool? = nil) {
         self.namer = namer
         self.options = options
+        self.spool = spool
         partitionIDs = options.partition.map { id(forKey: $0.column) }
         rawID = options.rawColumn.map { id(forKey: $0) }
     }
@@ -69,6 +73,7 @@ final class BatchProducer: @unchecked Sendable {
         var lines = 0
         while let line = try reader.next() {
             let number = reader.lineNumber
+            try spool?.write(line, lineNumber: number)
             if let trailer {
                 throw Failure(.dataError, "line \(number): data after the trailer (which counted \(trailer))", at: reader.source)
             }

@@ -83,6 +83,14 @@ public enum Dialect: String, Sendable, CaseIterable {
         self == .postgresql ? (value ? "true" : "false") : (value ? "1" : "0")
     }
 
+    /// Whether CREATE/ALTER TABLE commit the open transaction (MariaDB): the loader settles the
+    /// schema before the data transaction starts.
+    public var commitsOnDDL: Bool { self == .mariadb }
+
+    /// Statements a new session runs first (none yet: MariaDB's Connector/ODBC refuses SET
+    /// NAMES and speaks utf8mb4 itself; its character set is the connection string's CHARSET).
+    public var sessionSetup: [String] { [] }
+
     /// UTF-16 binding for NVARCHAR (SQL Server turns narrow text into its code page).
     public var wideText: Bool { self == .sqlserver }
 

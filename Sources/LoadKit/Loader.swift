@@ -53,6 +53,9 @@ public final class Loader {
     /// Column names by batch column id, in the order keys first appeared in the input.
     var names: [String] = []
     var idByName: [String: Int] = [:]
+    /// false while planning MariaDB's schema pass: DDL is collected in `planned`, nothing else runs.
+    private var executing = true
+    private var planned: [String] = []
     /// The INSERT prepared for the last batch shape (columns, kinds, rows per statement, array
     /// size), with its buffers bound.
     private var prepared: (key: [Int], parameters: BoundParameters)?
@@ -68,13 +71,38 @@ public final class Loader {
     }
 
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
+        if let connection, dialect.commitsOnDDL { return try runInTwoPasses(reader, connection: connection) }
+        return try stream(reader, spool: nil)
+    }
+
+    /// MariaDB commits implicitly on CREATE and ALTER: a column added mid-load would commit the
+    /// partition's DELETE and the rows before it. So its schema is settled first: one pass
+    /// reads the input into an unnamed spool file while planning the DDL (nothing written but
+    /// the table's definition, which is additive), the DDL runs, then the rows load from the
+    /// spool in one transaction that no DDL interrupts. Line numbers stay the input's.
+    func runInTwoPasses(_ reader: NDJSONReader, connection: ODBCConnection) throws -> LoadReport {
+        let started = Date()
+        let spool = try Spool()
+        let planner = Loader(connection: connection, dialect: dialect, options: options)
+        planner.executing = false
+        _ = try planner.stream(reader, spool: spool)
+        for statement in planner.planned { try connection.execute(statement) }
+        var report = try Loader(connection: connection, dialect: dialect, options: options).stream(try spool.reader(source: reader.source), spool: nil)
+        report.createdTable = planner.report.createdTable
+        report.newColumns = planner.report.newColumns
+        report.statements = planner.report.statements + report.statements
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    func stream(_ reader: NDJSONReader, spool: Spool?) throws -> LoadReport {
         let started = Date()
         if let connection, let existing = try connection.columns(of: options.table, quoted: dialect.quote(options.table)) {
             tableExists = true
             columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
             namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
         }
-        let producer = BatchProducer(namer: namer, options: options)
+        let producer = BatchProducer(namer: namer, options: options, spool: spool)
         let fixed = producer.fixed
         names = producer.names
         idByName = producer.idByName
@@ -162,6 +190,10 @@ public final class Loader {
     func run(_ statement: String, parameters: [String] = []) throws {
         report.statements.append(statement)
         prepared = nil  // DDL may change types a prepared INSERT was planned with
+        guard executing else {
+            if parameters.isEmpty { planned.append(statement) }  // DDL for later; the DELETE waits for the load pass
+            return
+        }
         guard let connection else { return }
         if parameters.isEmpty {
             try connection.execute(statement)
@@ -223,7 +255,9 @@ public final class Loader {
             let (r, s) = remaining >= chunk ? (perStatement, arraySize) : (1, remaining)
             let count = r * s
             let key = [r, s] + used.flatMap { [$0.id, $0.kind.index] }
-            if let connection {
+            if !executing {
+                // Planning: nothing inserted.
+            } else if let connection {
                 if prepared?.key != key {
                     prepared = nil  // frees the old buffers before the new statement binds its own
                     let statement = sql.insert(usedColumns, rows: r, keys: options.keys)

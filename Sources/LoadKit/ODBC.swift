@@ -102,6 +102,17 @@ public final class ODBCConnection {
         return String(decoding: buffer.prefix(Int(length)), as: UTF8.self)
     }
 
+    /// Connects, names the dialect from the driver and runs its session setup.
+    public static func open(_ connectionString: String) throws -> (ODBCConnection, Dialect) {
+        let connection = try ODBCConnection(connectionString: connectionString)
+        let dbms = connection.info(ODBCInfo.dbmsName)
+        guard let dialect = Dialect.detect(dbmsName: dbms) else {
+            throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
+        }
+        for statement in dialect.sessionSetup { try connection.execute(statement) }
+        return (connection, dialect)
+    }
+
     public func statement() throws -> ODBCStatement { try ODBCStatement(connection: self) }
 
     /// Runs SQL without parameters (DDL, DELETE).

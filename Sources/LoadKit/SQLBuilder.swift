@@ -12,7 +12,9 @@ public struct SQLBuilder: Sendable {
 
     public func createTable(_ columns: [(name: String, kind: ValueKind)], keys: [String]) -> [String] {
         let definitions = columns.map { "\(dialect.quote($0.name)) \(dialect.sqlType($0.kind, isKey: keys.contains($0.name)))" }
-        var statements = ["CREATE TABLE \(quotedTable) (\n  " + definitions.joined(separator: ",\n  ") + "\n)"]
+        // MariaDB tables say their character set: a server default of latin1 cannot hold Korean.
+        let options = dialect == .mariadb ? " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""
+        var statements = ["CREATE TABLE \(quotedTable) (\n  " + definitions.joined(separator: ",\n  ") + "\n)" + options]
         if !keys.isEmpty { statements.append(uniqueIndex(keys)) }
         return statements
     }

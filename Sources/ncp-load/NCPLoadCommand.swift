@@ -145,12 +145,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
             }
         }
-        let connection = try ODBCConnection(connectionString: settings.connectionString)
-        let dbms = connection.info(ODBCInfo.dbmsName)
-        guard let dialect = Dialect.detect(dbmsName: dbms) else {
-            throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
-        }
-        return (connection, dialect)
+        return try ODBCConnection.open(settings.connectionString)
     }
 
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing

@@ -15,7 +15,7 @@ public final class AtomicFile {
     private var buffer: [UInt8] = []
 
     /// Linux's O_TMPFILE (`__O_TMPFILE | O_DIRECTORY`), which Glibc's module does not export.
-    static let oTmpfile: Int32 = 0o20000000 | O_DIRECTORY
+    public static let oTmpfile: Int32 = 0o20000000 | O_DIRECTORY
 
     public init(path: String, mode: mode_t = 0o644) throws {
         self.path = path
