@@ -9,7 +9,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         commandName: "ncp-load",
         abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
         discussion: """
-            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was.
+            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction.
 
             --partition col=val stamps the columns on every row and replaces exactly that slice (delete, then insert, same transaction), so re-running a period never duplicates rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
 
