@@ -65,10 +65,21 @@ final class BoundParameters {
         }
     }
 
+    /// Slots wider than this are given back after each execution: a rare huge value must not
+    /// leave 24,000 huge buffers behind (memory stays that of the statement being run).
+    static let keptWidth = 16 * 1024
+
     /// Runs the statement with the buffers as filled; throws when an array element failed.
     func execute(table: String, lineOfElement: (Int) -> Int) throws {
         statuses.initialize(repeating: SQLUSMALLINT(SQL_PARAM_SUCCESS), count: arraySize)
         processed.pointee = SQLULEN(arraySize)
+        defer {
+            for p in widths.indices where widths[p] > BoundParameters.keptWidth {
+                buffers[p]?.deallocate()
+                buffers[p] = nil
+                widths[p] = 0  // bound again, to a new buffer, when next filled
+            }
+        }
         try statement.execute()
         guard arraySize > 1 else { return }
         let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
