@@ -53,7 +53,8 @@ final class BoundParameters {
 
     private func grow(_ p: Int, to need: Int) throws {
         // Text slots round up, so a slowly growing column is not re-bound on every statement.
-        let width = Loader.isNumeric(kinds[p]) ? 8 : max(16, need + need / 2)
+        // Multiples of 8: UTF-16 elements (SQL Server) must start on even addresses.
+        let width = Loader.isNumeric(kinds[p]) ? 8 : (max(16, need + need / 2) + 7) & ~7
         buffers[p]?.deallocate()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: width * arraySize, alignment: 16)
         buffers[p] = buffer
@@ -84,7 +85,8 @@ final class BoundParameters {
         guard arraySize > 1 else { return }
         let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
         if Int(processed.pointee) != arraySize || !failed.isEmpty {
-            let line = lineOfElement(failed.first ?? 0)
+            // Without a status array, the element that stopped it is the last one processed.
+            let line = lineOfElement(failed.first ?? min(arraySize - 1, max(0, Int(processed.pointee) - 1)))
             throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: table)
         }
     }

@@ -87,7 +87,10 @@ public final class Loader {
         planner.executing = false
         _ = try planner.stream(reader, spool: spool)
         for statement in planner.planned { try connection.execute(statement) }
-        var report = try Loader(connection: connection, dialect: dialect, options: options).stream(try spool.reader(source: reader.source), spool: nil)
+        // The spool owns the descriptor the second reader reads: it lives until the load is done.
+        var report = try withExtendedLifetime(spool) {
+            try Loader(connection: connection, dialect: dialect, options: options).stream(try spool.reader(source: reader.source), spool: nil)
+        }
         report.createdTable = planner.report.createdTable
         report.newColumns = planner.report.newColumns
         report.statements = planner.report.statements + report.statements

@@ -87,6 +87,13 @@ public struct ColumnNamer: Sendable {
         if base.isEmpty || base.first!.isNumber { base = "c_" + base }
         let limit = dialect.maxIdentifierLength
         if base != key || base.count > limit {
+            // A table made before names carried the hash keeps its column.
+            let legacy = String(base.prefix(limit))
+            if existing.contains(legacy), !claimed.contains(legacy) {
+                claimed.insert(legacy)
+                byKey[key] = legacy
+                return legacy
+            }
             let tag = "_" + ColumnNamer.hash(key)
             base = String(base.prefix(limit - tag.count)) + tag
         }

@@ -185,6 +185,7 @@ public final class ReportRunner: Sendable {
         for (step, report) in zip(steps, reports) {
             let data = "\(folder)/\(step.name).ndjson"
             if lookupOnly.contains(step.name) {
+                loaded.withLock { $0.append(data) }  // read by the savers; removed with the loaded streams
                 if report.status == "ok" {
                     complete.insert(step.name)
                 } else {

@@ -259,9 +259,12 @@ struct NCPJSONCommand: AsyncParsableCommand {
             committed = true
             return 0
         }
+        // A tee file (a batch entry's rows for the load) is in place before the JSON file, so a
+        // file that exists always has its rows; stdout gets the trailer only after the commit.
+        if case .file = tee { try tee?.finish(trailer: passedOn, path: path) }
         try sink.commit()
         committed = true
-        try tee?.finish(trailer: passedOn, path: path)
+        if case .stdout = tee { try tee?.finish(trailer: passedOn, path: path) }
         Log.shared.info("wrote", ["path": path, "items": "\(written)"])
         return written
     }

@@ -6,7 +6,9 @@ import ReportKit
 final class ViewSelection {
     let view: View?
     let runTime: String
-    private var files: [String: [JSONValue]] = [:]
+    /// Indexed lookup lists (lookup name → key → value) by file: the last entry's only, so a
+    /// batch over many customers holds one customer's lists at a time.
+    private var indexed: [String: [String: [String: JSONValue]]] = [:]
 
     init(view name: String?, environment: EnvironmentFallback, period: PeriodOptions) throws {
         if let name {
@@ -34,9 +36,13 @@ final class ViewSelection {
             throw Failure(.usage, "--view \(view.name) --name \(name) needs --platform \(table.platforms.map { ViewTable.platformLabel($0) }.joined(separator: " or "))")
         }
         var context = ViewContext(runTime: runTime)
+        var kept: [String: [String: [String: JSONValue]]] = [:]
         for file in lookups {
-            for item in try items(file) { context.index(item, view: view) }
+            let lists = try indexed[file] ?? index(file, view: view)
+            kept[file] = lists
+            context.lookups.merge(lists) { $0.merging($1) { _, new in new } }
         }
+        indexed = kept
         let missing = table.lookups(platform).filter { context.lookups[$0] == nil }
         if !missing.isEmpty {
             Log.shared.debug("no list to look up from; those columns fall back to codes or stay empty", ["lookups": missing.sorted().joined(separator: ",")])
@@ -44,18 +50,16 @@ final class ViewSelection {
         return ViewShape(table: table, platform: platform, context: context)
     }
 
-    private func items(_ file: String) throws -> [JSONValue] {
-        if let cached = files[file] { return cached }
+    private func index(_ file: String, view: View) throws -> [String: [String: JSONValue]] {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(.noInput, "cannot open the lookup list: \(String(cString: strerror(errno)))", at: file) }
         defer { close(fd) }
         let reader = NDJSONReader(fd: fd, source: file)
-        var items: [JSONValue] = []
+        var context = ViewContext(runTime: runTime)
         while let item = try reader.nextValue() {
-            if item["_trailer"] == nil { items.append(item) }
+            if item["_trailer"] == nil { context.index(item, view: view) }
         }
-        files[file] = items
-        return items
+        return context.lookups
     }
 }
 

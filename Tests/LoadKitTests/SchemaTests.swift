@@ -99,6 +99,12 @@ struct SchemaTests {
         var again = ColumnNamer(dialect: .sqlite, existing: [spaced, plain])
         #expect(again.name(for: "a_b") == plain)
         #expect(again.name(for: "a b") == spaced)
+        // A table from before the hash: its plainly sanitised and truncated columns are reused.
+        let long = "serverInstanceAssociatedWithPublicIp_baseBlockStorageDiskDetailType_codeName"
+        var upgraded = ColumnNamer(dialect: .postgresql, existing: ["with_space", String(long.prefix(63))])
+        #expect(upgraded.name(for: "with space") == "with_space")
+        #expect(upgraded.name(for: long) == String(long.prefix(63)))
+        #expect(upgraded.name(for: "other key").hasPrefix("other_key_"))
     }
 
     @Test func rerunsMapKeysToTheSameColumnsWhateverTheOrder() {

@@ -57,6 +57,17 @@ struct ViewTests {
         #expect(try #require(v2.table(resource: "load-balancer", platform: .classic)).rows(classicLB, platform: .classic, context: context)[0]["serverNames"] == "a, b")
     }
 
+    @Test func fallbacksPassOverEmptyListsAndAColumnIsAlwaysOneValue() throws {
+        let context = ViewContext(runTime: "2026-11-01T00:10:00+09:00")
+        let fallback = try ViewExpression.parse("list[].name | other")
+        let item = try item(#"{"list":[],"other":"x","obj":{"code":"RUN"},"arr":[1,2]}"#)
+        #expect(fallback.evaluate(item: item, node: nil, context: context) == "x")
+        // Objects and lists that reach a column are its compact JSON text, never more columns.
+        let table = ViewTable("t", resource: "r", platforms: [.vpc], columns: [("o", "obj", nil), ("a", "arr", nil), ("e", "list", nil)])
+        let row = table.rows(item, platform: .vpc, context: context)[0]
+        #expect(row["o"] == .string(#"{"code":"RUN"}"#) && row["a"] == "[1,2]" && row["e"] == .null)
+    }
+
     @Test(arguments: ["", "a..b", "@x(", "join(a", "a b"])
     func badExpressionsAreRefused(_ text: String) {
         #expect(throws: ViewExpression.ParseError.self) { try ViewExpression.parse(text) }

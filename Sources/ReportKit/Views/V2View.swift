@@ -116,8 +116,9 @@ enum V2View {
             ("zoneCode", "zoneCode", nil),
             ("createDate", "createDate", nil),
         ]),
-        // Resource Manager answers the same list on either platform: the runner fetches it once.
-        ViewTable("All_Resource_List", resource: "resource", platforms: [.vpc, .classic], fixedName: "All_Resource_List", columns: [
+        // Resource Manager answers the same list (both platforms' resources) on either platform's
+        // key: one platform feeds the table, or each row would be there twice.
+        ViewTable("All_Resource_List", resource: "resource", platforms: [.vpc], fixedName: "All_Resource_List", columns: [
             ("customerName", "_customer", nil),
             ("Date", "$run", nil),
             ("platformType", "platformType", nil),

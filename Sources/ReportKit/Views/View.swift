@@ -93,7 +93,16 @@ public struct ViewTable: Sendable {
             nodes = (key?.value.arrayValue ?? []).map { $0 }
         }
         return nodes.map { node in
-            JSONObject(columns.map { ($0.name, $0.expression(platform).evaluate(item: item, node: node, context: context)) })
+            JSONObject(columns.map { column in
+                let value = column.expression(platform).evaluate(item: item, node: node, context: context)
+                // A column is one value: a list or object left over becomes its compact JSON text
+                // (a loader would otherwise spread it over columns of its own).
+                switch value {
+                case .array(let elements) where elements.isEmpty: return (column.name, .null)
+                case .array, .object: return (column.name, .string(value.compactString))
+                default: return (column.name, value)
+                }
+            })
         }
     }
 }
@@ -195,9 +204,20 @@ public indirect enum ViewExpression: Sendable, Equatable {
         case .first(let all):
             for expression in all {
                 let value = expression.evaluate(item: item, node: node, context: context)
-                if value != .null, value.scalarText != "" { return value }
+                if !ViewExpression.isEmpty(value) { return value }
             }
             return .null
+        }
+    }
+
+    /// Null, "", [] or {}: what a fallback (`a | b`) passes over.
+    static func isEmpty(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return true
+        case .string(let text): return text.value.isEmpty
+        case .array(let elements): return elements.isEmpty
+        case .object(let object): return object.pairs.isEmpty
+        default: return false
         }
     }
 
