@@ -223,9 +223,11 @@ public final class ReportRunner: Sendable {
                        viewTable: table, lookups: files)
     }
 
-    /// The lists the view's tables look names up in, as inventory steps on the same platform.
-    func lookupSteps(for steps: [PlannedStep]) -> [PlannedStep] {
-        guard let view = settings.view else { return [] }
+    func lookupSteps(for steps: [PlannedStep]) -> [PlannedStep] { ReportRunner.lookupSteps(for: steps, view: settings.view) }
+
+    /// The lists a view's tables look names up in, as inventory steps on the same platform.
+    public static func lookupSteps(for steps: [PlannedStep], view: View?) -> [PlannedStep] {
+        guard let view else { return [] }
         var seen = Set<String>()
         var lookups: [PlannedStep] = []
         for step in steps {

@@ -157,6 +157,9 @@ struct NCPReportCommand: AsyncParsableCommand {
                         object["table"] = .string(table.tableName(customerType: customer.customerType, platform: step.platform))
                         return .object(object)
                     })),
+                    // Under --layout v2, the lists fetched only to look names up in.
+                    ("lookups", .array(ReportRunner.lookupSteps(for: steps, view: layout == "v2" ? View.named("v2") : nil)
+                        .filter { lookup in !steps.contains(lookup) }.map { .string($0.item) })),
                 ])))
             }
             return try OutputStream.stdout.flush()

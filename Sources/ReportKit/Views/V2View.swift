@@ -20,7 +20,8 @@ enum V2View {
     static let tables: [ViewTable] = [
         ViewTable("server_list", resource: "server", platforms: [.vpc, .classic], columns: head + [
             ("serverName", "serverName", nil),
-            ("serverImage", "@imageName(serverImageProductCode) | @memberImageName(memberServerImageInstanceNo) | serverImageName | serverImageProductCode", nil),
+            ("serverImage", "@imageName(serverImageProductCode) | @memberImageName(memberServerImageInstanceNo) | serverImageProductCode",
+             "@imageName(serverImageProductCode) | serverImageName | serverImageProductCode"),
             ("platformType", "platformType.codeName", nil),
             ("publicIp", "publicIp", nil),
             ("serverSpec", "@productName(serverProductCode) | serverSpecCode | serverProductCode", nil),
