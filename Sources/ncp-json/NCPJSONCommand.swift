@@ -169,11 +169,9 @@ struct NCPJSONCommand: AsyncParsableCommand {
                     return file
                 }
                 let shape = try views.shape(table: name, platform: platform, lookups: lookup + lookups)
-                let inputFD = open(input, O_RDONLY | O_CLOEXEC)
-                guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
-                defer { close(inputFD) }
+                let reader = try NDJSONReader(path: input)
                 let teeSink = try entry["tee"]?.stringValue.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
-                let items = try convert(NDJSONReader(fd: inputFD, source: input), source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
+                let items = try convert(reader, source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
                 report["path"] = .string(target)
                 report["status"] = "ok"
                 report["items"] = .int(items)

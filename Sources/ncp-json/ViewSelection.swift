@@ -51,10 +51,7 @@ final class ViewSelection {
     }
 
     private func index(_ file: String, view: View) throws -> [String: [String: JSONValue]] {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the lookup list: \(String(cString: strerror(errno)))", at: file) }
-        defer { close(fd) }
-        let reader = NDJSONReader(fd: fd, source: file)
+        let reader = try NDJSONReader(path: file, what: "the lookup list")
         var context = ViewContext(runTime: runTime)
         while let item = try reader.nextValue() {
             if item["_trailer"] == nil { context.index(item, view: view) }

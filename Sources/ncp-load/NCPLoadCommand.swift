@@ -160,12 +160,10 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
                 var options = common
                 options.partition += partition.map { (column: $0.0, value: $0.1) }
-                let inputFD = open(input, O_RDONLY | O_CLOEXEC)
-                guard inputFD >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
-                defer { close(inputFD) }
+                let reader = try NDJSONReader(path: input)
                 let result: LoadReport
                 do {
-                    result = try Loader(connection: connection, dialect: dialect, options: options).run(NDJSONReader(fd: inputFD, source: input))
+                    result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
                     try connection.commit()
                 } catch {
                     connection.rollback()

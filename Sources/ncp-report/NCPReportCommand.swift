@@ -112,6 +112,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         guard jobs >= 1, perCustomer >= 1, inFlight >= 1 else { throw Failure(.usage, "--jobs, --per-customer and --in-flight must be at least 1") }
         if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
         guard ["standard", "v2"].contains(layout) else { throw Failure(.usage, "--layout must be standard or v2") }
+        let view = layout == "v2" ? View.named("v2") : nil
         let environment = ProcessInfo.processInfo.environment
         let fallback = EnvironmentFallback(environment)
         let configPath = fallback.resolve(config, flag: "--config", env: ["REPORT_CONFIG"], default: "config/report.json")!.value
@@ -151,14 +152,14 @@ struct NCPReportCommand: AsyncParsableCommand {
                     ("customer", .string(customer.customerID)), ("site", .string(customer.site)), ("plan", .string(plan)),
                     ("period", reportPeriod.json), ("steps", .array(steps.map { step in
                         // Under --layout v2, the v2 table and file a step becomes.
-                        guard layout == "v2", let table = View.named("v2")?.table(resource: step.resource, platform: step.platform),
+                        guard let table = view?.table(resource: step.resource, platform: step.platform),
                               case .object(var object) = step.json else { return step.json }
                         object["file"] = .string("\(customer.customerType)_\(ViewTable.platformLabel(step.platform))_\(table.name)")
                         object["table"] = .string(table.tableName(customerType: customer.customerType, platform: step.platform))
                         return .object(object)
                     })),
                     // Under --layout v2, the lists fetched only to look names up in.
-                    ("lookups", .array(ReportRunner.lookupSteps(for: steps, view: layout == "v2" ? View.named("v2") : nil)
+                    ("lookups", .array(ReportRunner.lookupSteps(for: steps, view: view)
                         .filter { lookup in !steps.contains(lookup) }.map { .string($0.item) })),
                 ])))
             }
@@ -195,8 +196,8 @@ struct NCPReportCommand: AsyncParsableCommand {
         var settings = ReportRunner.Settings(
             binDirectory: bin, outDirectory: outDirectory, runDirectory: runDirectory, period: reportPeriod, environment: childEnvironment,
             loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval,
-            units: units ?? (layout == "v2" ? "v2" : nil), region: region)
-        settings.view = layout == "v2" ? View.named("v2") : nil
+            units: units ?? (view != nil ? "v2" : nil), region: region)
+        settings.view = view
         settings.stepConcurrency = max(1, inFlight / perCustomer)
         settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
             && (environment["DATABASE_SERVER"] ?? "").isEmpty

@@ -10,10 +10,7 @@ public final class BatchFile {
     private var first: Failure?
 
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the batch: \(String(cString: strerror(errno)))", at: path) }
-        defer { close(fd) }
-        let reader = NDJSONReader(fd: fd, source: path)
+        let reader = try NDJSONReader(path: path, what: "the batch")
         var entries: [JSONValue] = []
         while let entry = try reader.nextValue() { entries.append(entry) }
         self.path = path

@@ -10,10 +10,26 @@ public final class NDJSONReader {
     public private(set) var lineNumber = 0
     public let source: String
 
+    /// Whether the reader opened `fd` itself (and closes it).
+    private let ownsFD: Bool
+
     public init(fd: Int32 = 0, source: String = "stdin") {
         self.fd = fd
         self.source = source
+        ownsFD = false
     }
+
+    /// Opens a file (closed with the reader); a missing or unreadable one is exit 66 naming it
+    /// (`what`: "the input", "the batch", "the lookup list").
+    public init(path: String, what: String = "the input") throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.noInput, "cannot open \(what): \(String(cString: strerror(errno)))", at: path) }
+        self.fd = fd
+        source = path
+        ownsFD = true
+    }
+
+    deinit { if ownsFD { close(fd) } }
 
     /// The next non-empty line (without its newline), or nil at the end of input.
     public func next() throws -> [UInt8]? {

@@ -15,8 +15,6 @@ public struct StreamInputOptions: ParsableArguments, Sendable {
 
     /// A reader over the input; a missing file is exit 66.
     public func reader() throws -> NDJSONReader {
-        let fd: Int32 = input == "-" ? 0 : open(input, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.noInput, "cannot open the input: \(String(cString: strerror(errno)))", at: input) }
-        return NDJSONReader(fd: fd, source: source)
+        input == "-" ? NDJSONReader(fd: 0, source: source) : try NDJSONReader(path: input)
     }
 }
