@@ -423,16 +423,23 @@ public final class ReportRunner: Sendable {
         code == Int(ExitStatus.noPermission.rawValue) && (message.contains("returnCode 800") || message.contains("returnCode 802"))
     }
 
-    /// Item lines in an NDJSON file, the trailer not counted.
+    /// Items in a stream file: its trailer's count when it completed (read from the file's end),
+    /// else its lines counted as they stream by (a stream that stopped has no trailer).
     static func countItems(_ path: String) -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
-        var lines = 0
-        var trailer = false
-        data.split(separator: 0x0A).forEach { line in
-            lines += 1
-            if line.count < 200, String(decoding: line, as: UTF8.self).hasPrefix("{\"_trailer\"") { trailer = true }
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            let size = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: size > 256 ? size - 256 : 0)
+            let tail = [UInt8](handle.readDataToEndOfFile())
+            let last = tail.split(separator: 0x0A).last.map { Array($0) } ?? []
+            if case .trailer(let items) = last.withUnsafeBufferPointer({ Trailer.classify($0) }) { return items }
         }
-        return trailer ? lines - 1 : lines
+        guard let reader = try? NDJSONReader(path: path) else { return 0 }
+        var items = 0
+        while let line = try? reader.next() {
+            if case .data = line.withUnsafeBufferPointer({ Trailer.classify($0) }) { items += 1 }
+        }
+        return items
     }
 
     /// The tool's `error:` line without its `TOOL: error: ` prefix (one line, secrets already redacted by the tool).
