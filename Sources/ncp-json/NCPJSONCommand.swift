@@ -14,7 +14,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
             --layout v2 writes the v2 system's path and format instead, so its consumers keep working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
 
-            --view v2 turns each item into the rows of a v2 table (--name names it: server_list, block_storage_list, metric_list, ...; --platform picks the VPC or Classic fields): the v2 columns in v2's order, customer_id and datetime (the run time, --now/$REPORT_NOW) first, names looked up in the lists given with --lookup (NDJSON from ncp-fetch: vpc, server, product, server-image-product, member-server-image; each read once). Cloud DB items become one row per node. The file and --tee carry the rows; a trailer passed on counts rows. `ncp-json --list-views` prints the tables and their columns.
+            --view v2 turns each item into the rows of a v2 table (--name names it: server_list, block_storage_list, metric_list, ...; --platform picks the VPC or Classic fields): the v2 columns in v2's order, customer_id and datetime (the run time, --now/$REPORT_NOW) first, names looked up in the lists given with --lookup (NDJSON from ncp-fetch: vpc, server, product, server-image-product, member-server-image; each read and indexed once, not per item). Cloud DB items become one row per node. The file and --tee carry the rows; a trailer passed on counts rows. `ncp-json --list-views` prints the tables and their columns.
 
             Examples:
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer

@@ -2,7 +2,7 @@ import Foundation
 import ReportKit
 
 /// `--view`: which view, the run time its `datetime` columns carry, and the lookup lists
-/// (each file read once per process, however many entries name it).
+/// (each file indexed once and kept while consecutive batch entries name it).
 final class ViewSelection {
     let view: View?
     let runTime: String
