@@ -208,19 +208,26 @@ public final class ReportRunner: Sendable {
             }
         }
         // Queued once the whole batch is in: a view's lookups may be lists of this very batch.
-        for step in done { await enqueue(pending(customer, step, data: "\(folder)/\(step.name).ndjson", folder: folder, fetched: complete.union(earlier))) }
+        for step in done {
+            for slice in pending(customer, step, data: "\(folder)/\(step.name).ndjson", folder: folder, fetched: complete.union(earlier)) {
+                await enqueue(slice)
+            }
+        }
         return complete
     }
 
-    /// A complete stream with its table (the view's, under a view) and lookup lists.
-    func pending(_ customer: RosterEntry, _ step: PlannedStep, data: String, folder: String, fetched: Set<String>) -> Pending {
-        guard let view = settings.view, let table = view.table(resource: step.resource, platform: step.platform) else {
-            return Pending(customer: customer, step: step, data: data, table: step.table, viewTable: nil, lookups: [])
+    /// A complete stream with its table (the view's, under a view: one per table the view
+    /// makes of it, as Classic Cloud DB's kinds) and lookup lists.
+    func pending(_ customer: RosterEntry, _ step: PlannedStep, data: String, folder: String, fetched: Set<String>) -> [Pending] {
+        guard let view = settings.view, case let tables = view.tables(resource: step.resource, platform: step.platform), !tables.isEmpty else {
+            return [Pending(customer: customer, step: step, data: data, table: step.table, viewTable: nil, lookups: [])]
         }
-        let lookups = table.lookups(step.platform).compactMap { view.lookups[$0] }.map { "\(step.platform.rawValue)-\($0.resource)" }
-        let files = Set(lookups).intersection(fetched).sorted().map { "\(folder)/\($0).ndjson" }
-        return Pending(customer: customer, step: step, data: data, table: table.tableName(customerType: customer.customerType, platform: step.platform),
-                       viewTable: table, lookups: files)
+        return tables.map { table in
+            let lookups = table.lookups(step.platform).compactMap { view.lookups[$0] }.map { "\(step.platform.rawValue)-\($0.resource)" }
+            let files = Set(lookups).intersection(fetched).sorted().map { "\(folder)/\($0).ndjson" }
+            return Pending(customer: customer, step: step, data: data, table: table.tableName(customerType: customer.customerType, platform: step.platform),
+                           viewTable: table, lookups: files)
+        }
     }
 
     func lookupSteps(for steps: [PlannedStep]) -> [PlannedStep] { ReportRunner.lookupSteps(for: steps, view: settings.view) }
@@ -231,8 +238,7 @@ public final class ReportRunner: Sendable {
         var seen = Set<String>()
         var lookups: [PlannedStep] = []
         for step in steps {
-            guard let table = view.table(resource: step.resource, platform: step.platform) else { continue }
-            for name in table.lookups(step.platform).sorted() {
+            for name in view.tables(resource: step.resource, platform: step.platform).flatMap({ $0.lookups(step.platform) }).sorted() {
                 guard let resource = view.lookups[name]?.resource, ResourceCatalog.named(resource)?.spec(for: step.platform) != nil else { continue }
                 let lookup = PlannedStep(platform: step.platform, resource: resource, kind: .inventory)
                 if seen.insert(lookup.name).inserted { lookups.append(lookup) }
@@ -282,11 +288,17 @@ public final class ReportRunner: Sendable {
             var metrics = ["metrics", "--profile", profile, "--trailer"] + common + concurrency
             if let interval = settings.interval { metrics += ["--interval", interval] }
             if let units = settings.units { metrics += ["--units", units] }
+            // v2 asked AVG of every MySQL metric (its `if "a" or "b" in x` test); its reports
+            // filter on the stored AVG, so its layout keeps it. The standard one asks MAX of disk.
+            if profile == "mysql", settings.view?.name == "v2" { metrics += ["--aggregation", "AVG"] }
             let list = ProcessPipeline.Stage(tool("ncp-fetch"), [source] + common + concurrency, stderr: "\(logs).list.log")
             return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
         case .nasUsage:
             let list = ProcessPipeline.Stage(tool("ncp-fetch"), ["nas-volume"] + common + concurrency, stderr: "\(logs).list.log")
-            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), ["nas-usage", "--trailer"] + common + concurrency, stderr: "\(logs).fetch.log")]
+            var usage = ["nas-usage", "--trailer"] + common + concurrency
+            // v2's nas_metric holds the last day only ("yesterday" at its run time).
+            if settings.view?.name == "v2" { usage += ["--period", settings.period.lastDay] }
+            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), usage, stderr: "\(logs).fetch.log")]
         }
     }
 
@@ -317,7 +329,7 @@ public final class ReportRunner: Sendable {
             return
         }
         record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0))
-        await enqueue(pending(customer, step, data: data, folder: folder, fetched: fetched))
+        for slice in pending(customer, step, data: data, folder: folder, fetched: fetched) { await enqueue(slice) }
     }
 
     /// One table: the files (ncp-json --batch --require-trailer), then the loads of the slices

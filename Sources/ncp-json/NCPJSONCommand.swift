@@ -14,7 +14,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
 
             --layout v2 writes the v2 system's path and format instead, so its consumers keep working: DIR/CUSTOMER/<type>_<Platform>_<name>.json, indented, Korean text unescaped.
 
-            --view v2 turns each item into the rows of a v2 table (--name names it: server_list, block_storage_list, metric_list, ...; --platform picks the VPC or Classic fields): the v2 columns in v2's order, customer_id and datetime (the run time, --now/$REPORT_NOW) first, names looked up in the lists given with --lookup (NDJSON from ncp-fetch: vpc, server, product, server-image-product, member-server-image; each read and indexed once, not per item). Cloud DB items become one row per node. The file and --tee carry the rows; a trailer passed on counts rows. `ncp-json --list-views` prints the tables and their columns.
+            --view v2 makes of each item what the v2 system made of it for the table --name (server_list, serverimage_list, block_storage_list, nas_metric, metric_list, MYSQL_list, ...; --platform picks the VPC or Classic fields; --list-views prints them all). The file holds what v2 dumped: NCP's item with v2's keys added or replaced (GB sizes, codes, joined names), or the records v2 built per Cloud DB node or data point. --tee passes on the table's rows: v2's columns in v2's order, customer_id and datetime (the run's start, YYYY-MM-DD HH:MM, from --now/$REPORT_NOW) first, names looked up in the lists given with --lookup (NDJSON from ncp-fetch: vpc, server, product, server-image-product, mysql, nas-volume; each read and indexed once, not per item); a trailer passed on counts rows. With --layout v2 an empty list writes no file, as v2 did.
 
             Examples:
               ncp-fetch server --trailer | ncp-json --out json --customer alpha --name server --require-trailer
@@ -90,7 +90,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
     }
 
     func target(_ environment: EnvironmentFallback, customer: String?, name: String?, platform: String?,
-                customerType: String? = nil) throws -> (path: String, pretty: PrettyPrinter?) {
+                customerType: String? = nil, view: ViewShape? = nil) throws -> (path: String, pretty: PrettyPrinter?) {
         guard let dir = environment.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"])?.value else {
             throw Failure(.usage, "missing --out DIR (or $REPORT_JSON_DIR)")
         }
@@ -117,7 +117,8 @@ struct NCPJSONCommand: AsyncParsableCommand {
             case "classic": platformName = "Classic"
             default: throw Failure(.usage, "--layout v2 needs --platform VPC or Classic")
             }
-            return ("\(dir)/\(customer)/\(type)_\(platformName)_\(name).json\(suffix)", PrettyPrinter(unescapeUnicode: true))
+            let file = view?.table.fileName(customerType: type, platform: view?.platform ?? .vpc) ?? "\(type)_\(platformName)_\(name)"
+            return ("\(dir)/\(customer)/\(file).json\(suffix)", PrettyPrinter(unescapeUnicode: true))
         default:
             throw Failure(.usage, "--layout must be standard or v2")
         }
@@ -128,8 +129,8 @@ struct NCPJSONCommand: AsyncParsableCommand {
         let environment = EnvironmentFallback()
         let views = try ViewSelection(view: view, environment: environment, period: period)
         if let batch { return try runBatch(batch, environment: environment, views: views) }
-        let (path, pretty) = try target(environment, customer: customer, name: name, platform: platform)
         let shape = try views.shape(table: name, platform: platform, lookups: lookup)
+        let (path, pretty) = try target(environment, customer: customer, name: name, platform: platform, view: shape)
         _ = try convert(try stream.reader(), source: stream.source, path: path, pretty: pretty, tee: tee ? .stdout : nil, view: shape)
     }
 
@@ -140,7 +141,11 @@ struct NCPJSONCommand: AsyncParsableCommand {
                     try OutputStream.stdout.writeLine(JSONValue.object(JSONObject([
                         ("view", .string(view.name)), ("name", .string(table.name)), ("resource", .string(table.resource)),
                         ("platform", .string(platform.rawValue)), ("table", .string(table.tableName(customerType: "pri", platform: platform))),
-                        ("columns", .array(table.columns.map { .string($0.name) })),
+                        ("file", .string("\(table.fileName(customerType: "pri", platform: platform)).json")),
+                        ("columns", .array(table.columns.map { .string($0) })),
+                        ("assignments", .object(JSONObject(table.assignments.map {
+                            ($0.key, .string(platform == .vpc ? $0.text.vpc : $0.text.classic))
+                        }))),
                         ("lookups", .array(table.lookups(platform).sorted().map { .string($0) })),
                     ])).compactBytes)
                 }
@@ -162,13 +167,13 @@ struct NCPJSONCommand: AsyncParsableCommand {
             do {
                 guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
                 let platform = entry["platform"]?.stringValue ?? self.platform
-                let (target, pretty) = try target(environment, customer: customer, name: name, platform: platform,
-                                                  customerType: entry["customerType"]?.stringValue)
                 let lookups = try (entry["lookups"]?.arrayValue ?? []).map { value throws -> String in
                     guard let file = value.stringValue else { throw Failure(.dataError, "entry \(index + 1): lookups must be file names", at: path) }
                     return file
                 }
                 let shape = try views.shape(table: name, platform: platform, lookups: lookup + lookups)
+                let (target, pretty) = try target(environment, customer: customer, name: name, platform: platform,
+                                                  customerType: entry["customerType"]?.stringValue, view: shape)
                 let reader = try NDJSONReader(path: input)
                 let teeSink = try entry["tee"]?.stringValue.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
                 let items = try convert(reader, source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
@@ -195,9 +200,10 @@ struct NCPJSONCommand: AsyncParsableCommand {
             }
         }
         var items = 0  // input items: what a trailer counts
-        var written = 0
+        var written = 0  // entries in the file
+        var passed = 0  // lines passed on (a view's rows)
         var trailer: Int?
-        func store(_ line: [UInt8]) throws {
+        func store(_ line: [UInt8], passOn: Bool = true) throws {
             if let pretty {
                 try sink.withBuffer { buffer in
                     buffer.append(contentsOf: written == 0 ? Array("[\n    ".utf8) : Array(",\n    ".utf8))
@@ -208,9 +214,13 @@ struct NCPJSONCommand: AsyncParsableCommand {
                 try sink.append(CollectionOfOne(0x0A))
             }
             written += 1
+            if passOn { try pass(line) }
+        }
+        func pass(_ line: [UInt8]) throws {
             // The trailer goes on only after our own commit: a reader must never see a complete
             // stream from a run that then failed to write its file.
             try tee?.writeLine(line, path: path)
+            passed += 1
         }
         while let line = try reader.next() {
             if let trailer {
@@ -240,7 +250,16 @@ struct NCPJSONCommand: AsyncParsableCommand {
                     guard item.objectValue != nil else {
                         throw Failure(.dataError, "line \(reader.lineNumber): a view reads JSON objects, not \(line.first.map { Character(Unicode.Scalar($0)) } ?? " ")...", at: source)
                     }
-                    for row in view.rows(item) { try store(JSONValue.object(row).compactBytes) }
+                    // The file holds what v2 dumped (its records, or the item as fetched); the
+                    // rows of its table are passed on.
+                    let records = view.records(item)
+                    if view.table.file == .source, !records.isEmpty {
+                        try store(JSONValue.object(view.table.source(item)).compactBytes, passOn: false)
+                    }
+                    for record in records {
+                        if view.table.file == .records { try store(JSONValue.object(record).compactBytes, passOn: false) }
+                        try pass(JSONValue.object(view.table.row(record)).compactBytes)
+                    }
                 } else {
                     try store(line)
                 }
@@ -250,8 +269,9 @@ struct NCPJSONCommand: AsyncParsableCommand {
         if pretty != nil { try sink.append(written == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
         try tee?.flush(path: path)
         // A view's reader counts rows, not the items they came from.
-        let passedOn = trailer.map { view == nil ? $0 : written }
-        if written == 0, skipEmpty {
+        let passedOn = trailer.map { view == nil ? $0 : passed }
+        // v2 wrote no file for an empty list.
+        if written == 0, skipEmpty || layout == "v2" {
             Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
             try tee?.finish(trailer: passedOn, path: path)
             committed = true

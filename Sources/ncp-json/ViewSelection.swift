@@ -35,7 +35,7 @@ final class ViewSelection {
         guard let platform = platform.flatMap({ Platform(rawValue: $0.lowercased()) }), table.platforms.contains(platform) else {
             throw Failure(.usage, "--view \(view.name) --name \(name) needs --platform \(table.platforms.map { ViewTable.platformLabel($0) }.joined(separator: " or "))")
         }
-        var context = ViewContext(runTime: runTime)
+        var context = ViewContext(runTime: runTime, view: view)
         var kept: [String: [String: [String: JSONValue]]] = [:]
         for file in lookups {
             let lists = try indexed[file] ?? index(file, view: view)
@@ -66,7 +66,7 @@ struct ViewShape {
     let platform: Platform
     let context: ViewContext
 
-    func rows(_ item: JSONValue) -> [JSONObject] { table.rows(item, platform: platform, context: context) }
+    func records(_ item: JSONValue) -> [JSONObject] { table.records(item, platform: platform, context: context) }
 }
 
 /// Where `--tee` (stdout) or a batch entry's "tee" (a file, written whole or not at all) gets

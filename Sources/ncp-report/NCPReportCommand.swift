@@ -151,11 +151,11 @@ struct NCPReportCommand: AsyncParsableCommand {
                 try OutputStream.stdout.writeLine(.object(JSONObject([
                     ("customer", .string(customer.customerID)), ("site", .string(customer.site)), ("plan", .string(plan)),
                     ("period", reportPeriod.json), ("steps", .array(steps.map { step in
-                        // Under --layout v2, the v2 table and file a step becomes.
-                        guard let table = view?.table(resource: step.resource, platform: step.platform),
-                              case .object(var object) = step.json else { return step.json }
-                        object["file"] = .string("\(customer.customerType)_\(ViewTable.platformLabel(step.platform))_\(table.name)")
-                        object["table"] = .string(table.tableName(customerType: customer.customerType, platform: step.platform))
+                        // Under --layout v2, the v2 tables and files a step becomes.
+                        let tables = view?.tables(resource: step.resource, platform: step.platform) ?? []
+                        guard !tables.isEmpty, case .object(var object) = step.json else { return step.json }
+                        object["files"] = .array(tables.map { .string($0.fileName(customerType: customer.customerType, platform: step.platform) + ".json") })
+                        object["tables"] = .array(tables.map { .string($0.tableName(customerType: customer.customerType, platform: step.platform)) })
                         return .object(object)
                     })),
                     // Under --layout v2, the lists fetched only to look names up in.

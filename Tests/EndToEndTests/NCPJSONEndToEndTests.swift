@@ -151,11 +151,25 @@ struct NCPJSONEndToEndTests {
         #expect(lines.last == #"{"_trailer":{"items":2,"complete":true}}"#)  // one item, two node rows
         let first = try JSONParser.parse(lines[0])
         #expect(first.objectValue?.keys.prefix(4) == ["customer_id", "datetime", "serviceName", "serverName"])
-        #expect(first["datetime"] == "2026-11-01T00:10:00+09:00" && first["vpcName"] == "운영-vpc")
+        #expect(first["datetime"] == "2026-11-01 00:10" && first["vpcName"] == "운영-vpc")  // v2's run time form
         #expect(try JSONParser.parse(lines[1])["vpcName"] == .null)  // an unknown VPC stays empty
         let file = read("alpha/pri_VPC_mysql_list.json")
         #expect(file.contains(#""vpcName": "운영-vpc""#))  // Korean unescaped, as v2 wrote it
         #expect(try JSONParser.parse(file).arrayValue?.count == 2)
+
+        // The file holds what v2 dumped: Classic Cloud DB's instances as fetched, one table per kind.
+        let classic = #"{"_customer":"alpha","dbKindCode":"REDIS","cloudDBServiceName":"c","cloudDBServerInstanceList":[{"cloudDBServerName":"r-1"}]}"#
+        let redis = try json(["--name", "REDIS_list", "--layout", "v2", "--view", "v2", "--customer-type", "pri", "--platform", "Classic", "--tee"],
+                             stdin: classic + "\n")
+        #expect(redis.status == 0, "\(redis.stderr)")
+        #expect(redis.stdout.split(separator: "\n").count == 1)
+        #expect(try JSONParser.parse(read("alpha/pri_Classic_REDIS_list.json")).arrayValue?.first?.objectValue?.keys
+                == ["dbKindCode", "cloudDBServiceName", "cloudDBServerInstanceList"])
+        // Another kind's table gets no rows, and v2 wrote no file for an empty list.
+        let mysql = try json(["--name", "MYSQL_list", "--layout", "v2", "--view", "v2", "--customer-type", "pri", "--platform", "Classic", "--tee"],
+                             stdin: classic + "\n")
+        #expect(mysql.status == 0 && mysql.stdout.isEmpty)
+        #expect(!files("alpha").contains("pri_Classic_MYSQL_list.json"))
 
         let unknown = try json(["--name", "disk_list", "--view", "v2", "--platform", "VPC"], stdin: db + "\n")
         #expect(unknown.status == 64 && unknown.stderr.contains("server_list"))

@@ -38,6 +38,16 @@ public struct ReportPeriod: Sendable, Equatable {
             ("tz", .string(zoneName)),
         ]))
     }
+
+    /// The calendar day before the end's day, as a `--period FROM..TO` value: what the v2
+    /// system's NAS usage covered ("yesterday" when it ran, just after the period).
+    public var lastDay: String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let to = calendar.startOfDay(for: end)
+        let from = calendar.date(byAdding: .day, value: -1, to: to) ?? to
+        return "\(Timestamps.iso8601(from, in: timeZone))..\(Timestamps.iso8601(to, in: timeZone))"
+    }
 }
 
 /// When weekly periods start: a weekday and a time of day (`mon 10:00`). ISO weeks start
