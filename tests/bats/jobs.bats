@@ -76,12 +76,19 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   [ "$status" -eq 0 ]
   windows="$(jq -r 'select(.path | endswith("/data/query/multiple")) | "\(.timeStart) \(.timeEnd) \(.interval)"' "$BATS_TEST_TMPDIR/sbx/requests.jsonl" | sort -u)"
   [ "$windows" = "$(epoch_ms 2026-11-16T10:00:00+09:00) $(epoch_ms 2026-11-23T10:00:00+09:00) Hour2" ]
+  # In the v2 layout, into the tables v2's weekly job wrote (at least).
+  for table in pri_VPC_metric_list pri_VPC_server_list pri_VPC_block_storage_list pri_VPC_nas_metric pri_VPC_nas_list pri_VPC_mysql_metrics pri_VPC_mysql_list; do
+    sqlite3 "$DB" "select count(*) from \"$table\" where customer_id = 'alpha'" | grep -qv '^0$'
+  done
   : >"$BATS_TEST_TMPDIR/sbx/requests.jsonl"
   run --separate-stderr "$ROOT/scripts/cycle-report" alpha --out "$OUT" --db "$DB" --now 2026-11-21T00:10:00+09:00 --no-notify
   [ "$status" -eq 0 ]
   windows="$(jq -r 'select(.path | endswith("/data/query/multiple")) | "\(.timeStart) \(.timeEnd) \(.interval)"' "$BATS_TEST_TMPDIR/sbx/requests.jsonl" | sort -u)"
   [ "$windows" = "$(epoch_ms 2026-10-20T00:00:00+09:00) $(epoch_ms 2026-11-20T00:00:00+09:00) Day1" ]
   [ "$(jq -r .period "$OUT"/runs/*cycle-20th*/outcomes.ndjson | sort -u | wc -l)" -eq 1 ]
+  for table in pri_VPC_metric_list pri_Classic_metric_list pri_VPC_server_list pri_Classic_server_list; do
+    sqlite3 "$DB" "select count(*) from \"$table\" where customer_id = 'alpha' and period = '2026-10-20..2026-11-20'" | grep -qv '^0$'
+  done
   # Only alpha ran.
   [ "$(jq -r .customer "$OUT"/runs/*cycle-20th*/outcomes.ndjson | sort -u)" = "alpha" ]
 }
