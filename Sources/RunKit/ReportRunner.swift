@@ -19,6 +19,7 @@ public final class ReportRunner: Sendable {
         public var perCustomer: Int
         public var interval: String?
         public var units: String?
+        /// A region code every regional resource is fetched in; nil: every region the key sees.
         public var region: String?
         /// SQLite has one writer per file, and two loads that both read first then write
         /// deadlock until the busy timeout: loads into it take turns, all tables together.
@@ -65,6 +66,8 @@ public final class ReportRunner: Sendable {
         let viewTable: ViewTable?
         /// Lists the view looks names up in (this customer's, fetched by this run).
         let lookups: [String]
+        /// The regions its items came from (outcome records).
+        var regions: String? = nil
     }
 
     /// Complete streams waiting for their table's next batch, and the tables being saved now.
@@ -146,18 +149,20 @@ public final class ReportRunner: Sendable {
         let sourceNames = Set(others.compactMap { self.sourceName($0) }).union(lookupSteps.map(\.name))
         let sources = inventory.filter { sourceNames.contains($0.name) } + lookupSteps.filter { lookupOnly.contains($0.name) }
         let rest = inventory.filter { !sourceNames.contains($0.name) }
+        let regions = await discoverRegions(inventory + lookupSteps, customer: customer, folder: folder, environment: childEnvironment)
         let fetched = sources.isEmpty ? [] : await fetchInventory(sources, customer: customer, folder: folder, environment: childEnvironment,
-                                                                   jobs: settings.perCustomer, batch: "sources", lookupOnly: lookupOnly)
+                                                                   jobs: settings.perCustomer, batch: "sources", regions: regions, lookupOnly: lookupOnly)
         // With room for two steps at once the rest of the inventory and the metric steps share
         // the customer's width; with one, they take turns.
         let overlap = settings.perCustomer >= 2 && !others.isEmpty && !rest.isEmpty
         let split = overlap ? settings.perCustomer / 2 : 0
         if !overlap, !rest.isEmpty {
             _ = await fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: settings.perCustomer,
-                                     batch: "inventory", earlier: fetched)
+                                     batch: "inventory", regions: regions, earlier: fetched)
         }
         async let restDone: Set<String> = overlap
-            ? fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory", earlier: fetched)
+            ? fetchInventory(rest, customer: customer, folder: folder, environment: childEnvironment, jobs: split, batch: "inventory", regions: regions,
+                             earlier: fetched)
             : []
         try? await Concurrently.forEach(others, limit: settings.perCustomer - split, {
             await self.run($0, customer: customer, folder: folder, environment: childEnvironment, fetched: fetched)
@@ -166,54 +171,142 @@ public final class ReportRunner: Sendable {
     }
 
     /// A customer's inventory in one `ncp-fetch --batch --trailer` (one process start, one
-    /// region lookup), each resource into its own file; returns the files that completed.
+    /// region lookup), each resource into its own file, and each regional resource once per
+    /// region (`regions`) so that a failing region is reported alone and the others still load:
+    /// the regions that completed are joined into the step's stream. Returns the steps that did.
     func fetchInventory(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String],
-                        jobs: Int, batch: String, lookupOnly: Set<String> = [], earlier: Set<String> = []) async -> Set<String> {
-        let entries = steps.flatMap { step -> [UInt8] in
-            JSONValue.object(JSONObject([
-                ("resource", .string(step.resource)), ("platform", .string(step.platform.rawValue)), ("output", .string("\(folder)/\(step.name).ndjson")),
-            ])).compactBytes + [0x0A]
+                        jobs: Int, batch: String, regions: [Platform: [String]], lookupOnly: Set<String> = [],
+                        earlier: Set<String> = []) async -> Set<String> {
+        /// (step, region or nil for one call, file)
+        let parts: [(step: PlannedStep, region: String?, file: String)] = steps.flatMap { step -> [(step: PlannedStep, region: String?, file: String)] in
+            let codes = ReportRunner.isRegional(step) ? regions[step.platform] ?? [] : []
+            if codes.isEmpty { return [(step, settings.region, "\(folder)/\(step.name).ndjson")] }
+            return codes.map { (step, $0, "\(folder)/\(step.name)@\($0).ndjson") }
+        }
+        let entries = parts.flatMap { part -> [UInt8] in
+            var entry = JSONObject([
+                ("resource", .string(part.step.resource)), ("platform", .string(part.step.platform.rawValue)), ("output", .string(part.file)),
+            ])
+            if let region = part.region { entry["region"] = .string(region) }
+            return JSONValue.object(entry).compactBytes + [0x0A]
         }
         FileManager.default.createFile(atPath: "\(folder)/\(batch)-batch.ndjson", contents: Data(entries))
-        var arguments = ["--batch", "\(folder)/\(batch)-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
+        let arguments = ["--batch", "\(folder)/\(batch)-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
                          "--concurrency", String(settings.stepConcurrency), "--jobs", String(max(1, jobs))]
-        if let region = settings.region { arguments += ["--region", region] }
         let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/\(batch).fetch.log")
-        let reports = await runBatch(stage, stdout: "\(folder)/\(batch)-report.ndjson", count: steps.count, environment: environment)
+        let reports = await runBatch(stage, stdout: "\(folder)/\(batch)-report.ndjson", count: parts.count, environment: environment)
         var complete = Set<String>()
-        var done: [PlannedStep] = []
-        for (step, report) in zip(steps, reports) {
+        var done: [(PlannedStep, String?)] = []
+        for step in steps {
+            let results = zip(parts, reports).filter { $0.0.step == step }
+            let regionLabel = { (region: String?) in region ?? self.settings.region ?? (Site(rawValue: customer.site) ?? .public).defaultRegion }
             let data = "\(folder)/\(step.name).ndjson"
+            let good = results.filter { $0.1.status == "ok" }
+            if results.count > 1 || results.first?.0.region != settings.region {
+                ReportRunner.join(good.map(\.0.file), into: data)
+            }
             if lookupOnly.contains(step.name) {
                 loaded.withLock { $0.append(data) }  // read by the savers; removed with the loaded streams
-                if report.status == "ok" {
-                    complete.insert(step.name)
-                } else {
+                for (part, report) in results where report.status != "ok" {
                     Log.shared.warning("a list for lookups did not complete; those columns fall back to codes",
-                                       ["customer": customer.customerID, "list": step.name, "error": report.error ?? "exit \(report.exit ?? 0)"])
+                                       ["customer": customer.customerID, "list": step.name, "region": regionLabel(part.region),
+                                        "error": report.error ?? "exit \(report.exit ?? 0)"])
                 }
+                if !good.isEmpty { complete.insert(step.name) }
                 continue
             }
-            if report.status == "ok" {
-                record(outcome(customer, step, step: "fetch", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
-                complete.insert(step.name)
-                done.append(step)
+            for (part, report) in results {
+                if report.status == "ok" {
+                    record(outcome(customer, step, step: "fetch", region: regionLabel(part.region), status: "ok", items: report.count,
+                                   seconds: report.seconds, exit: 0))
+                } else {
+                    let code = report.exit ?? Int(ExitStatus.software.rawValue)
+                    let message = report.error ?? "exit \(code)"
+                    record(outcome(customer, step, step: "fetch", region: regionLabel(part.region),
+                                   status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
+                                   items: ReportRunner.countItems(part.file), seconds: report.seconds, exit: code, error: message))
+                }
+            }
+            // The regions that completed still load; a step none of whose regions did is skipped.
+            if good.isEmpty {
+                let what = results.count > 1 ? "no region's fetch completed" : "the fetch step did not complete"
+                record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: \(what)"))
+                record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: \(what)"))
             } else {
-                let code = report.exit ?? Int(ExitStatus.software.rawValue)
-                let message = report.error ?? "exit \(code)"
-                record(outcome(customer, step, step: "fetch", status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                               items: ReportRunner.countItems(data), seconds: report.seconds, exit: code, error: message))
-                record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: the fetch step did not complete"))
-                record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the fetch step did not complete"))
+                complete.insert(step.name)
+                done.append((step, results.count > 1 ? good.map { regionLabel($0.0.region) }.joined(separator: ",") : nil))
             }
         }
         // Queued once the whole batch is in: a view's lookups may be lists of this very batch.
-        for step in done {
-            for slice in pending(customer, step, data: "\(folder)/\(step.name).ndjson", folder: folder, fetched: complete.union(earlier)) {
+        for (step, regions) in done {
+            for var slice in pending(customer, step, data: "\(folder)/\(step.name).ndjson", folder: folder, fetched: complete.union(earlier)) {
+                slice.regions = regions
                 await enqueue(slice)
             }
         }
         return complete
+    }
+
+    /// Whether a step's resource is listed region by region.
+    static func isRegional(_ step: PlannedStep) -> Bool {
+        guard step.kind == .inventory, let spec = ResourceCatalog.named(step.resource)?.spec(for: step.platform) else { return false }
+        return spec.region != .global
+    }
+
+    /// Complete streams (each ending in its trailer) as one stream with one trailer.
+    static func join(_ files: [String], into path: String) {
+        var items = 0
+        var out = Data()
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            for line in data.split(separator: 0x0A) {
+                switch Array(line).withUnsafeBufferPointer({ Trailer.classify($0) }) {
+                case .data:
+                    out.append(line)
+                    out.append(0x0A)
+                    items += 1
+                case .trailer, .malformed: continue
+                }
+            }
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        out.append(contentsOf: Trailer.line(items: items).compactBytes + [0x0A])
+        FileManager.default.createFile(atPath: path, contents: out, attributes: [.posixPermissions: 0o600])
+    }
+
+    /// The regions each platform's key sees (`getRegionList`), for the platforms whose regional
+    /// resources a customer's plan lists; a platform whose list fails falls back to the site's
+    /// first region, with a warning.
+    func discoverRegions(_ steps: [PlannedStep], customer: RosterEntry, folder: String, environment: [String: String]) async -> [Platform: [String]] {
+        guard settings.region == nil else { return [:] }
+        let platforms = Platform.allCases.filter { platform in steps.contains { $0.platform == platform && ReportRunner.isRegional($0) } }
+        guard !platforms.isEmpty else { return [:] }
+        let entries = platforms.flatMap { platform in
+            JSONValue.object(JSONObject([("resource", "region"), ("platform", .string(platform.rawValue)),
+                                         ("output", .string("\(folder)/regions-\(platform.rawValue).ndjson"))])).compactBytes + [0x0A]
+        }
+        FileManager.default.createFile(atPath: "\(folder)/regions-batch.ndjson", contents: Data(entries))
+        let stage = ProcessPipeline.Stage(tool("ncp-fetch"), ["--batch", "\(folder)/regions-batch.ndjson", "--trailer", "--site", customer.site,
+                                                             "--customer", customer.customerID], stderr: "\(folder)/regions.fetch.log")
+        let reports = await runBatch(stage, stdout: "\(folder)/regions-report.ndjson", count: platforms.count, environment: environment)
+        var result: [Platform: [String]] = [:]
+        let fallback = (Site(rawValue: customer.site) ?? .public).defaultRegion
+        for (platform, report) in zip(platforms, reports) {
+            var codes: [String] = []
+            if report.status == "ok", let reader = try? NDJSONReader(path: "\(folder)/regions-\(platform.rawValue).ndjson") {
+                while let item = try? reader.nextValue() {
+                    if let code = item["regionCode"]?.stringValue, !codes.contains(code) { codes.append(code) }
+                }
+            }
+            if codes.isEmpty {
+                Log.shared.warning("the region list did not come; fetching the site's first region only",
+                                   ["customer": customer.customerID, "platform": platform.rawValue, "region": fallback,
+                                    "error": report.error ?? "no regions"])
+                codes = [fallback]
+            }
+            result[platform] = codes
+        }
+        return result
     }
 
     /// A complete stream with its table (the view's, under a view: one per table the view
@@ -249,11 +342,12 @@ public final class ReportRunner: Sendable {
 
     func firstStepName(_ step: PlannedStep) -> String { step.kind == .inventory ? "fetch" : "metrics" }
 
-    func outcome(_ customer: RosterEntry, _ step: PlannedStep, step name: String, status: String, items: Int? = nil,
+    func outcome(_ customer: RosterEntry, _ step: PlannedStep, step name: String, region: String? = nil, status: String, items: Int? = nil,
                  seconds: Double? = nil, exit: Int? = nil, error: String? = nil) -> OutcomeRecord {
-        let site = Site(rawValue: customer.site) ?? .public
+        // A step over every region without one of its own (metrics, a list's load) says "all".
+        let region = region ?? settings.region ?? (ReportRunner.isRegional(step) || step.kind != .inventory ? "all" : "global")
         return OutcomeRecord(customer: customer.customerID, period: settings.period.label, platform: step.platform.rawValue,
-                             region: settings.region ?? site.defaultRegion, resource: step.resource, step: name, status: status,
+                             region: region, resource: step.resource, step: name, status: status,
                              items: items, seconds: seconds.map { ($0 * 1000).rounded() / 1000 }, exit: exit, error: error)
     }
 
@@ -277,9 +371,11 @@ public final class ReportRunner: Sendable {
 
     /// A metrics or NAS usage step's stages: `ncp-fetch metrics|nas-usage`, after a listing
     /// unless this run already has the list (`listed`). Inventory goes through `fetchInventory`.
-    func monitoringStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed: Bool) -> [ProcessPipeline.Stage] {
+    func monitoringStages(_ step: PlannedStep, customer: RosterEntry, logs: String, listed isListed: Bool) -> [ProcessPipeline.Stage] {
         var common = ["--platform", step.platform.rawValue, "--site", customer.site, "--customer", customer.customerID]
         if let region = settings.region { common += ["--region", region] }
+        // A list the step makes itself covers every region; the instances carry theirs.
+        let listed = settings.region == nil ? ["--region", "all"] : []
         let concurrency = ["--concurrency", String(settings.stepConcurrency)]
         switch step.kind {
         case .inventory:
@@ -291,14 +387,14 @@ public final class ReportRunner: Sendable {
             // v2 asked AVG of every MySQL metric (its `if "a" or "b" in x` test); its reports
             // filter on the stored AVG, so its layout keeps it. The standard one asks MAX of disk.
             if profile == "mysql", settings.view?.name == "v2" { metrics += ["--aggregation", "AVG"] }
-            let list = ProcessPipeline.Stage(tool("ncp-fetch"), [source] + common + concurrency, stderr: "\(logs).list.log")
-            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
+            let list = ProcessPipeline.Stage(tool("ncp-fetch"), [source] + common + listed + concurrency, stderr: "\(logs).list.log")
+            return (isListed ? [] : [list]) + [.init(tool("ncp-fetch"), metrics, stderr: "\(logs).fetch.log")]
         case .nasUsage:
-            let list = ProcessPipeline.Stage(tool("ncp-fetch"), ["nas-volume"] + common + concurrency, stderr: "\(logs).list.log")
+            let list = ProcessPipeline.Stage(tool("ncp-fetch"), ["nas-volume"] + common + listed + concurrency, stderr: "\(logs).list.log")
             var usage = ["nas-usage", "--trailer"] + common + concurrency
             // v2's nas_metric holds the last day only ("yesterday" at its run time).
             if settings.view?.name == "v2" { usage += ["--period", settings.period.lastDay] }
-            return (listed ? [] : [list]) + [.init(tool("ncp-fetch"), usage, stderr: "\(logs).fetch.log")]
+            return (isListed ? [] : [list]) + [.init(tool("ncp-fetch"), usage, stderr: "\(logs).fetch.log")]
         }
     }
 
@@ -362,11 +458,11 @@ public final class ReportRunner: Sendable {
         var written: [(slice: Pending, input: String)] = []
         for (index, (slice, report)) in zip(slices, jsonReports).enumerated() {
             if report.status == "ok" {
-                record(outcome(slice.customer, slice.step, step: "json", status: "ok", items: report.count, seconds: jsonSeconds, exit: 0))
+                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "ok", items: report.count, seconds: jsonSeconds, exit: 0))
                 written.append((slice, viewed ? rows(index) : slice.data))
             } else {
-                record(outcome(slice.customer, slice.step, step: "json", status: "failed", exit: report.exit, error: report.error))
-                record(outcome(slice.customer, slice.step, step: "load", status: "skipped", error: "nothing loaded: the json step failed"))
+                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "failed", exit: report.exit, error: report.error))
+                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "skipped", error: "nothing loaded: the json step failed"))
             }
         }
         guard !written.isEmpty else { return }
@@ -389,10 +485,10 @@ public final class ReportRunner: Sendable {
         Log.shared.debug("loaded", ["table": table, "slices": "\(loadCount)"])
         for ((slice, input), report) in zip(written, loadReports) {
             if report.status == "ok" {
-                record(outcome(slice.customer, slice.step, step: "load", status: "ok", items: report.count, seconds: report.seconds, exit: 0))
+                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "ok", items: report.count, seconds: report.seconds, exit: 0))
                 loaded.withLock { $0.append(contentsOf: Set([slice.data, input])) }
             } else {
-                record(outcome(slice.customer, slice.step, step: "load", status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
+                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
             }
         }
     }

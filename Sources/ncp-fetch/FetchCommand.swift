@@ -46,7 +46,7 @@ struct FetchCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-fetch", logging: logging) { try await execute() }
     }
 
-    @Option(help: ArgumentHelp("Fetch many resources for these keys in one run: NDJSON entries {\"resource\": R, \"platform\": P, \"output\": FILE}; one report line per entry on stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Fetch many resources for these keys in one run: NDJSON entries {\"resource\": R, \"platform\": P, \"output\": FILE} (optionally \"region\": CODE or all, \"parameters\": {…}); one report line per entry on stdout.", valueName: "file"))
     var batch: String?
 
     @Option(help: ArgumentHelp("With --batch: entries fetched at once (default 4).", valueName: "n"))
@@ -128,7 +128,8 @@ struct FetchCommand: AsyncParsableCommand {
         try await Concurrently.forEach(Array(batch.entries.enumerated()), limit: jobs, { index, entry -> JSONObject in
             let name = entry["resource"]?.stringValue ?? ""
             let output = entry["output"]?.stringValue ?? ""
-            var report = JSONObject([("resource", .string(name)), ("platform", entry["platform"] ?? .null), ("output", .string(output))])
+            var report = JSONObject([("resource", .string(name)), ("platform", entry["platform"] ?? .null), ("region", entry["region"] ?? .null),
+                                     ("output", .string(output))])
             let started = Date()
             do {
                 guard !output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: path) }
@@ -140,7 +141,13 @@ struct FetchCommand: AsyncParsableCommand {
                 let file = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
                 guard file >= 0 else { throw Failure(.cantCreate, "cannot open the output: \(String(cString: strerror(errno)))", at: output) }
                 defer { close(file) }
-                let items = try await self.fetchOne(name, parameters: parameters, platform: platform, resolved: resolved, fetcher: fetcher,
+                let target = try entry["region"].map { value throws -> NCPTargetOptions.Resolved in
+                    guard let code = value.stringValue, !code.isEmpty, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                        throw Failure(.usage, "entry \(index + 1): region must be a region code or all", at: path)
+                    }
+                    return resolved.inRegion(code)
+                } ?? resolved
+                let items = try await self.fetchOne(name, parameters: parameters, platform: platform, resolved: target, fetcher: fetcher,
                                                     workers: workers, to: ReportKit.OutputStream(fd: file))
                 report["status"] = "ok"
                 report["items"] = .int(items)

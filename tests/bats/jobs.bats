@@ -31,8 +31,9 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   run --separate-stderr "$ROOT/scripts/monthly-report" --out "$OUT" --db "$DB" --now 2026-11-01T00:10:00+09:00
   [ "$status" -eq 0 ]
   printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/outcomes.ndjson"
-  [ "$(jq -r 'select(.status == "denied") | "\(.customer) \(.resource) \(.step)"' "$BATS_TEST_TMPDIR/outcomes.ndjson" | sort | tr '\n' ,)" = \
-    "bravo nas-usage metrics,bravo nas-volume fetch," ]
+  # Every region the key sees is listed (bravo's NAS denial comes from each VPC region).
+  [ "$(jq -r 'select(.status == "denied") | "\(.customer) \(.resource) \(.step) \(.region)"' "$BATS_TEST_TMPDIR/outcomes.ndjson" | sort | tr '\n' ,)" = \
+    "bravo nas-usage metrics all,bravo nas-volume fetch JPN,bravo nas-volume fetch KR,bravo nas-volume fetch SGN," ]
   [ "$(jq -r 'select(.status == "failed")' "$BATS_TEST_TMPDIR/outcomes.ndjson" | wc -l)" -eq 0 ]
   [ "$(jq -r .period "$BATS_TEST_TMPDIR/outcomes.ndjson" | sort -u)" = "2026-10" ]
   [ -s "$OUT/2026-10/alpha/classic-server.json" ]
@@ -43,7 +44,7 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   # ONE card, naming exactly the two denials and nothing else.
   [ "$(wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl")" -eq 1 ]
   listed="$(jq -r '.. | objects | select(.type? == "TextBlock") | .text' "$BATS_TEST_TMPDIR/sbx/teams.jsonl" | grep -c 'exit 77')"
-  [ "$listed" -eq 2 ]
+  [ "$listed" -eq 4 ]
   jq -r '.. | objects | select(.type? == "TextBlock") | .text' "$BATS_TEST_TMPDIR/sbx/teams.jsonl" | grep -q 'vpc/KR/nas-volume'
 
   run --separate-stderr "$ROOT/scripts/monthly-report" --out "$OUT" --db "$DB" --now 2026-11-01T00:10:00+09:00 --no-notify

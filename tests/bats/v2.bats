@@ -49,3 +49,24 @@ v2_report() { # extra ncp-report options...
   [ "$status" -eq 0 ]
   [ "$(count)" -eq "$before" ]
 }
+
+@test "every region the key sees, by default: more rows than v2's KR, a failing region reported while the others load" {
+  stop_sandbox
+  start_sandbox "$REPORT_BIN_DIR" "$BATS_TEST_TMPDIR/sbx" --scenario "$GOLDEN/regions.json"
+  run --separate-stderr "$ROOT/scripts/report" --plan monthly --period 2026-10 --now 2026-11-01T00:10:00+09:00 \
+    --layout v2 --out "$OUT" --db "$DB" --no-notify
+  echo "$stderr" | tail -n 5
+  [ "$status" -eq 0 ] # a denial is a warning without --strict
+  printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/outcomes.ndjson"
+  # The servers of KR and SGN, the MSSQL instance of SGN (v2 asked KR, SGN and JPN for MSSQL only).
+  [ "$(sqlite3 "$DB" 'select count(*) from pri_VPC_server_list')" -eq 3 ]
+  [ "$(sqlite3 "$DB" "select distinct regionCode from pri_VPC_mssql_list")" = "SGN" ]
+  # JPN's block storage was refused: reported with its region, and KR's and SGN's volumes still loaded.
+  [ "$(jq -r 'select(.platform == "vpc" and .resource == "block-storage" and .step == "fetch") | "\(.region) \(.status)"' "$BATS_TEST_TMPDIR/outcomes.ndjson" | sort | tr '\n' ,)" = \
+    "JPN denied,KR ok,SGN ok," ]
+  [ "$(jq -r 'select(.platform == "vpc" and .resource == "block-storage" and .step == "load") | "\(.region) \(.status)"' "$BATS_TEST_TMPDIR/outcomes.ndjson")" = "KR,SGN ok" ]
+  [ "$(sqlite3 "$DB" 'select count(*) from pri_VPC_block_storage_list')" -eq 2 ]
+  # The files carry every region's items too.
+  [ "$(jq length "$OUT/multi/pri_VPC_server_list.json")" -eq 3 ]
+  [ "$(jq -r '[.[].regionCode] | unique | join(",")' "$OUT/multi/pri_VPC_server_list.json")" = "KR,SGN" ]
+}

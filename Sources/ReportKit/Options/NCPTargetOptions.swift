@@ -22,6 +22,11 @@ public struct NCPTargetOptions: ParsableArguments, Sendable {
         /// nil means every region.
         public let region: String?
         public let customer: String?
+
+        /// The same target in another region (a batch entry's own "region"; "all" is every region).
+        public func inRegion(_ code: String) -> Resolved {
+            Resolved(platform: platform, site: site, region: code.lowercased() == "all" ? nil : code.uppercased(), customer: customer)
+        }
     }
 
     public func resolve(_ environment: EnvironmentFallback) throws -> Resolved {
