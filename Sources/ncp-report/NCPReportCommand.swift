@@ -76,7 +76,7 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("standard, or v2: the v2 system's tables, columns and JSON paths where it had them.", valueName: "standard|v2"))
     var layout: String = "standard"
 
-    @Option(help: ArgumentHelp("Region code or all (default: each customer's site's first region).", valueName: "code"))
+    @Option(help: ArgumentHelp("Pin every regional resource to one region (default: all, every region each customer's key sees in getRegionList; each region is its own fetch outcome, and a failing one leaves the others to load).", valueName: "code|all"))
     var region: String?
 
     @Flag(help: "Count denied steps (NCP 800/802) as failures.")
@@ -196,7 +196,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         var settings = ReportRunner.Settings(
             binDirectory: bin, outDirectory: outDirectory, runDirectory: runDirectory, period: reportPeriod, environment: childEnvironment,
             loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval,
-            units: units ?? (view != nil ? "v2" : nil), region: region)
+            units: units ?? (view != nil ? "v2" : nil), region: region?.lowercased() == "all" ? nil : region?.uppercased())
         settings.view = view
         settings.stepConcurrency = max(1, inFlight / perCustomer)
         settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
