@@ -60,6 +60,12 @@ public enum Dialect: String, Sendable, CaseIterable {
         case (.mariadb, .float): return "DOUBLE"
         case (.mariadb, .timestamp): return "VARCHAR(40)"
         case (.mariadb, .text): return isKey ? "VARCHAR(255)" : "LONGTEXT"
+        // Never inferred (only existing columns have them); named for completeness.
+        case (.sqlite, .datetime): return "DATETIME"
+        case (.postgresql, .datetime): return "TIMESTAMP"
+        case (.sqlserver, .datetime): return "DATETIME2"
+        case (.mariadb, .datetime): return "DATETIME(6)"
+        case (_, .date): return "DATE"
         }
     }
 
@@ -75,6 +81,15 @@ public enum Dialect: String, Sendable, CaseIterable {
         case (.sqlserver, .bool): return "CAST(? AS BIT)"
         case (.sqlserver, .timestamp): return "CAST(? AS DATETIMEOFFSET(0))"
         case (.mariadb, .bool): return "CAST(? AS SIGNED)"
+        // Wall-clock text `YYYY-MM-DD HH:MM:SS[.ffffff]` (DateTimeText). SQLite stores it as is
+        // (its date functions read it); MariaDB converts it to DATETIME itself; PostgreSQL needs
+        // the cast (text is not assigned to timestamp); SQL Server reads that form the same way
+        // under every SET LANGUAGE / DATEFORMAT only as DATETIME2 (as DATETIME it is
+        // language-dependent), which then converts to the column's DATETIME.
+        case (.sqlite, .datetime), (.mariadb, .datetime), (.sqlite, .date), (.mariadb, .date): return "?"
+        case (.postgresql, .datetime): return "CAST(? AS TIMESTAMP)"
+        case (.sqlserver, .datetime): return "CAST(? AS DATETIME2)"
+        case (.postgresql, .date), (.sqlserver, .date): return "CAST(? AS DATE)"
         }
     }
 
@@ -109,13 +124,16 @@ public enum Dialect: String, Sendable, CaseIterable {
         }
     }
 
-    /// Kind of an existing column from its ODBC SQL type.
+    /// Kind of an existing column from its ODBC SQL type (ODBCStatement.describeColumns reports
+    /// a column with a time zone as SS_TIMESTAMPOFFSET whatever the driver says).
     public static func kind(ofSQLType type: Int) -> ValueKind {
         switch type {
         case -7, 16: return .bool  // SQL_BIT, BOOLEAN
         case -5, 4, 5, -6: return .int  // BIGINT, INTEGER, SMALLINT, TINYINT
         case 6, 7, 8, 2, 3: return .float  // FLOAT, REAL, DOUBLE, NUMERIC, DECIMAL
-        case 93, 11, -155: return .timestamp  // TYPE_TIMESTAMP, TIMESTAMP, SS_TIMESTAMPOFFSET
+        case -155: return .timestamp  // SS_TIMESTAMPOFFSET: TIMESTAMPTZ, DATETIMEOFFSET
+        case 93, 11: return .datetime  // TYPE_TIMESTAMP, TIMESTAMP: DATETIME, DATETIME2, timestamp
+        case 91, 9: return .date  // TYPE_DATE, DATE
         default: return .text
         }
     }

@@ -11,6 +11,9 @@ public struct LoadOptions: Sendable {
     public var requireTrailer = false
     /// Rows read, typed and inserted together (memory stays flat whatever the input size).
     public var batchSize = 5_000
+    /// Never CREATE or ALTER: a missing table or column fails the load before anything is
+    /// written, with the statements a DBA can run (`SchemaChangeNeeded`).
+    public var noDDL = false
 
     public init(table: String) { self.table = table }
 }
@@ -22,6 +25,9 @@ public struct LoadReport: Sendable {
     public var rows = 0
     public var createdTable = false
     public var newColumns: [String] = []
+    /// Columns added to a table that existed before this load, with their SQL types (final,
+    /// after any widening); `partition`: added for `--partition`, not for a field of the input.
+    public var addedColumns: [(name: String, type: String, partition: Bool)] = []
     public var columns: [(name: String, kind: ValueKind)] = []
     public var statements: [String] = []
     public var seconds = 0.0
@@ -47,6 +53,8 @@ public final class Loader {
     /// The table's columns as known (existing, created, added), by name.
     var columns: [(name: String, kind: ValueKind)] = []
     var tableExists = false
+    /// The table was there before this load (columns it adds are reported as `addedColumns`).
+    var existedBefore = false
     /// Columns this load created: their types may still widen in later batches.
     var createdThisRun: Set<String> = []
     var report: LoadReport
@@ -71,8 +79,15 @@ public final class Loader {
     }
 
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
-        if let connection, dialect.commitsOnDDL { return try runInTwoPasses(reader, connection: connection) }
+        if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
         return try stream(reader, spool: nil)
+    }
+
+    /// The CREATE TABLE, or the ALTER TABLE … ADD per missing column, this (planning) load
+    /// needed, with the columns' final types.
+    var neededDDL: [String] {
+        if report.createdTable { return sql.createTable(columns, keys: options.keys) }
+        return report.addedColumns.map { added in sql.addColumn(added.name, columns.first { $0.name == added.name }?.kind ?? .text) }
     }
 
     /// MariaDB commits implicitly on CREATE and ALTER: a column added mid-load would commit the
@@ -86,6 +101,10 @@ public final class Loader {
         let planner = Loader(connection: connection, dialect: dialect, options: options)
         planner.executing = false
         _ = try planner.stream(reader, spool: spool)
+        if options.noDDL, !planner.planned.isEmpty {
+            throw SchemaChangeNeeded(table: options.table, statements: planner.neededDDL,
+                                     missingColumns: planner.report.createdTable ? nil : planner.report.addedColumns.map(\.name))
+        }
         for statement in planner.planned { try connection.execute(statement) }
         // The spool owns the descriptor the second reader reads: it lives until the load is done.
         var report = try withExtendedLifetime(spool) {
@@ -93,6 +112,7 @@ public final class Loader {
         }
         report.createdTable = planner.report.createdTable
         report.newColumns = planner.report.newColumns
+        report.addedColumns = planner.report.addedColumns
         report.statements = planner.report.statements + report.statements
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -102,6 +122,7 @@ public final class Loader {
         let started = Date()
         if let connection, let existing = try connection.columns(of: options.table, quoted: dialect.quote(options.table)) {
             tableExists = true
+            existedBefore = true
             columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
             namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
         }
@@ -123,6 +144,10 @@ public final class Loader {
                 if options.requireTrailer { try Trailer.check(seen: trailer, items: lines, source: reader.source) }
                 if first { try load(RowBatch(), fixed: fixed, first: true) }
                 report.columns = columns
+                let partitionNames = options.partition.map { namer.name(for: $0.column) }
+                report.addedColumns = report.addedColumns.map { added in
+                    (added.name, dialect.sqlType(columns.first { $0.name == added.name }?.kind ?? .text), partitionNames.contains(added.name))
+                }
                 report.seconds = Date().timeIntervalSince(started)
                 return report
             case .failure(let error):
@@ -137,14 +162,17 @@ public final class Loader {
     func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool, order: [Int] = []) throws {
         let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
         var new: [(id: Int, name: String, kind: ValueKind)] = []
-        for id in batch.columns.indices {
+        // An existing table gets its partition columns even when the input has no rows (the DELETE names them).
+        let ids = Array(batch.columns.indices) + (tableExists ? fixed.filter { $0 >= batch.columns.count }.sorted() : [])
+        for id in ids {
             let name = names[id]
-            let column = batch.columns[id]
+            let column = id < batch.columns.count ? batch.columns[id] : RowBatch.Column()
             if var kind = known[name] {
                 for (seen, line) in column.kindsSeen {
                     // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
                     let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
                     guard !kind.accepts(seen), !boolInInteger else { continue }
+                    if !createdThisRun.contains(name), try convertible(batch, id, into: kind, seen) { continue }
                     if createdThisRun.contains(name) {
                         // Made by this very load from an earlier batch: widen it (int → float → text),
                         // so the table does not depend on where batches happen to split.
@@ -156,7 +184,7 @@ public final class Loader {
                     }
                     let row = batch.lines.firstIndex(of: line) ?? 0
                     let value = batch.text(id, row: row) ?? ""
-                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or converted)", at: options.table)
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or altered)", at: options.table)
                 }
                 continue
             }
@@ -181,6 +209,7 @@ public final class Loader {
                 columns.append(column)
                 createdThisRun.insert(column.name)
                 report.newColumns.append(column.name)
+                if existedBefore { report.addedColumns.append((column.name, dialect.sqlType(column.kind), false)) }  // typed and marked when the load ends
             }
         }
         if first, !options.partition.isEmpty {
@@ -193,6 +222,10 @@ public final class Loader {
     func run(_ statement: String, parameters: [String] = []) throws {
         report.statements.append(statement)
         prepared = nil  // DDL may change types a prepared INSERT was planned with
+        if options.noDDL, executing, parameters.isEmpty, connection != nil {
+            // The planning pass found nothing missing, so the load pass never gets here.
+            throw Failure(.software, "--no-ddl, yet the load wanted to run \(statement.prefix(80))", at: options.table)
+        }
         guard executing else {
             if parameters.isEmpty { planned.append(statement) }  // DDL for later; the DELETE waits for the load pass
             return
@@ -289,6 +322,8 @@ public final class Loader {
         var negative = false
         for byte in bytes {
             if byte == UInt8(ascii: "-") { negative = true; continue }
+            // 3.0 or 1e3 in an existing integer column: `convertible` checked it is a whole number in range.
+            guard byte >= 0x30, byte <= 0x39 else { return Int64(Loader.double(bytes)) }
             value = value &* 10 &+ Int64(byte &- 0x30)
         }
         return negative ? -value : value
@@ -326,6 +361,7 @@ public final class Loader {
             for (c, column) in used.enumerated() {
                 let numeric = Loader.isNumeric(column.kind)
                 let boolish = column.kind == .bool || column.kind == .int
+                let wallClock = column.kind.isWallClock
                 try batch.columns[column.id].offsets.withUnsafeBufferPointer { offsets in
                     try batch.columns[column.id].lengths.withUnsafeBufferPointer { lengths in
                         for rowInStatement in 0..<r {
@@ -334,7 +370,8 @@ public final class Loader {
                             if !numeric {
                                 need = wide ? 2 : 1
                                 for slot in 0..<arraySize {
-                                    let length = Int(lengths[rows[slot * r + rowInStatement]])
+                                    var length = Int(lengths[rows[slot * r + rowInStatement]])
+                                    if wallClock, length >= 0 { length = max(length, 26) }  // "2026-11-01 00:10" → "2026-11-01 00:10:00"
                                     // UTF-16 never needs more units than UTF-8 bytes, plus the terminator.
                                     if length >= 0 { need = max(need, wide ? (length + 1) * 2 : length + 1) }
                                 }
@@ -360,24 +397,33 @@ public final class Loader {
                                     }
                                     continue
                                 }
-                                var text = bytes
-                                if boolish, length >= 4, bytes[0] == UInt8(ascii: "t") || bytes[0] == UInt8(ascii: "f") {
+                                func store(_ text: UnsafeRawBufferPointer) throws {
+                                    if wide {  // NVARCHAR parameters take UTF-16
+                                        let units = Array(String(decoding: text, as: UTF8.self).utf16)
+                                        units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                        target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
+                                        indicators[slot] = SQLLEN(units.count * 2)
+                                        return
+                                    }
+                                    if checkNUL, text.contains(0) {
+                                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
+                                    }
+                                    if !text.isEmpty { target.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+                                    target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
+                                    indicators[slot] = SQLLEN(text.count)
+                                }
+                                if wallClock {
+                                    // Checked by `convertible` (or already the column's kind, so canonical).
+                                    guard let canonical = DateTimeText.canonical(bytes, dateOnly: column.kind == .date) else {
+                                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) takes date-times, not \(String(decoding: bytes.prefix(60), as: UTF8.self).debugDescription)", at: options.table)
+                                    }
+                                    try canonical.withUnsafeBytes { try store($0) }
+                                } else if boolish, length >= 4, bytes[0] == UInt8(ascii: "t") || bytes[0] == UInt8(ascii: "f") {
                                     // A JSON boolean as the column's type takes it ("1"/"0", "true"/"false").
-                                    text = UnsafeRawBufferPointer(bytes[0] == UInt8(ascii: "t") ? trueText : falseText)
+                                    try store(UnsafeRawBufferPointer(bytes[0] == UInt8(ascii: "t") ? trueText : falseText))
+                                } else {
+                                    try store(bytes)
                                 }
-                                if wide {  // NVARCHAR parameters take UTF-16
-                                    let units = Array(String(decoding: text, as: UTF8.self).utf16)
-                                    units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                                    target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
-                                    indicators[slot] = SQLLEN(units.count * 2)
-                                    continue
-                                }
-                                if checkNUL, text.contains(0) {
-                                    throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
-                                }
-                                if !text.isEmpty { target.copyMemory(from: text.baseAddress!, byteCount: text.count) }
-                                target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
-                                indicators[slot] = SQLLEN(text.count)
                             }
                         }
                     }

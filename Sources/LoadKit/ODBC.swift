@@ -278,7 +278,9 @@ public final class ODBCStatement {
                                                SQLSMALLINT(typeName.count), &typeNameLength, &numeric)) != 0 {
                 let declared = String(decoding: typeName.prefix(Int(max(0, min(Int(typeNameLength), typeName.count - 1)))), as: UTF8.self).lowercased()
                 if declared == "bool" || declared == "boolean" { sqlType = -7 }
-                if declared.hasPrefix("timestamptz") || declared.contains("timestamp with time zone") || declared == "datetimeoffset" { sqlType = 93 }
+                // psqlODBC reports timestamp and timestamptz alike (93): tell them apart by name,
+                // since a wall-clock DATETIME takes values differently (Dialect.kind(ofSQLType:)).
+                if declared.hasPrefix("timestamptz") || declared.contains("with time zone") || declared.hasPrefix("datetimeoffset") { sqlType = -155 }
             }
             result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), sqlType))
         }

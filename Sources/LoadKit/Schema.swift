@@ -1,9 +1,12 @@
 import ReportKit
 
 /// What a value is, for choosing column types. NCP ids are strings and stay text.
+/// `datetime` and `date` are never inferred: they are the kinds of existing columns without a
+/// time zone (a DBA's DATETIME, TIMESTAMP, DATE), which take wall-clock times (DateTimeText).
 public enum ValueKind: String, Sendable, Equatable {
-    case bool, int, float, timestamp, text
+    case bool, int, float, timestamp, text, datetime, date
 
+    /// The kinds values are inferred as (indexes of `RowBatch.Column.firstLine`).
     static let all: [ValueKind] = [.bool, .int, .float, .timestamp, .text]
 
     var index: Int {
@@ -13,8 +16,12 @@ public enum ValueKind: String, Sendable, Equatable {
         case .float: return 2
         case .timestamp: return 3
         case .text: return 4
+        case .datetime: return 5
+        case .date: return 6
         }
     }
+
+    var isWallClock: Bool { self == .datetime || self == .date }
 
     /// The kind a column needs to hold both.
     public func merged(with other: ValueKind) -> ValueKind {
@@ -26,6 +33,53 @@ public enum ValueKind: String, Sendable, Equatable {
     /// Whether a column of this kind can hold a value of `other` without loss.
     public func accepts(_ other: ValueKind) -> Bool {
         self == other || self == .text || (self == .float && other == .int)
+    }
+}
+
+/// Date-times for columns without a time zone (v2's DATETIME): `YYYY-MM-DD`, optionally with
+/// ` HH:MM`, `:SS`, `.fff` (a `T` for the space, and an offset, are accepted), become
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]` — the wall-clock time as written. An offset is dropped, not
+/// applied: `2026-11-01T00:10:00+09:00` is `2026-11-01 00:10:00`, the time v2 stored.
+public enum DateTimeText {
+    /// The canonical text, or nil when `bytes` are not such a date-time (or name no real time).
+    public static func canonical(_ bytes: UnsafeRawBufferPointer, dateOnly: Bool = false) -> [UInt8]? {
+        let u = bytes
+        func digit(_ i: Int) -> Bool { i < u.count && (0x30...0x39).contains(u[i]) }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(u[$1] - 0x30) } }
+        guard u.count >= 10, (0..<4).allSatisfy(digit), u[4] == 0x2D, digit(5), digit(6), u[7] == 0x2D, digit(8), digit(9) else { return nil }
+        let month = number(5..<7), day = number(8..<10)
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var out = Array(u[0..<10])
+        var index = 10
+        var time: [UInt8] = Array(" 00:00:00".utf8)
+        if index < u.count, u[index] == 0x20 || u[index] == 0x54 {
+            guard u.count >= 16, digit(11), digit(12), u[13] == 0x3A, digit(14), digit(15) else { return nil }
+            guard number(11..<13) < 24, number(14..<16) < 60 else { return nil }
+            time = [0x20] + Array(u[11..<16]) + Array(":00".utf8)
+            index = 16
+            if index < u.count, u[index] == 0x3A {
+                guard digit(17), digit(18), number(17..<19) < 60 else { return nil }
+                time.replaceSubrange(6..<9, with: u[16..<19])
+                index = 19
+                if index < u.count, u[index] == 0x2E {
+                    index += 1
+                    let start = index
+                    while digit(index) { index += 1 }
+                    guard index > start else { return nil }
+                    // Microseconds at most: what PostgreSQL, MariaDB and DATETIME2 all keep.
+                    time += [0x2E] + u[start..<min(index, start + 6)]
+                }
+            }
+        }
+        let zone = Array(u[index...])
+        guard zone.isEmpty || zone == [0x5A] || Flattener.timestamp("2000-01-01T00:00:00" + String(decoding: zone, as: UTF8.self)) != nil else { return nil }
+        if !dateOnly { out += time }
+        return out
+    }
+
+    public static func canonical(_ text: String, dateOnly: Bool = false) -> String? {
+        var text = text
+        return text.withUTF8 { canonical(UnsafeRawBufferPointer($0), dateOnly: dateOnly) }.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
@@ -65,6 +119,8 @@ public struct ColumnNamer: Sendable {
     private var byKey: [String: String] = [:]
     private var taken: Set<String> = []
     private var existing: Set<String> = []
+    /// Existing columns by their case-folded name, where the database ignores case.
+    private var existingFolded: [String: String] = [:]
     private var claimed: Set<String> = []
 
     public init(dialect: Dialect, existing: [String] = []) {
@@ -72,6 +128,7 @@ public struct ColumnNamer: Sendable {
         for name in existing {
             taken.insert(normalise(name))
             self.existing.insert(name)
+            if dialect.caseInsensitiveNames, existingFolded[normalise(name)] == nil { existingFolded[normalise(name)] = name }
         }
     }
 
@@ -97,12 +154,19 @@ public struct ColumnNamer: Sendable {
             let tag = "_" + ColumnNamer.hash(key)
             base = String(base.prefix(limit - tag.count)) + tag
         }
-        var candidate = String(base.prefix(limit))
+        let plain = String(base.prefix(limit))
+        var candidate = plain
         var counter = 2
         while true {
             if existing.contains(candidate), !claimed.contains(candidate) { break }
             if !taken.contains(normalise(candidate)) {
-                taken.insert(normalise(candidate))
+                if let same = existingFolded[normalise(plain)], !claimed.contains(same) {
+                    // Where the database ignores case, `memorySize` IS an existing `MemorySize`
+                    // (v2's tables were made by hand): insert into it rather than beside it.
+                    candidate = same
+                } else {
+                    taken.insert(normalise(candidate))
+                }
                 break
             }
             let suffix = "_\(counter)"

@@ -13,12 +13,15 @@ struct NCPLoadCommand: AsyncParsableCommand {
 
             --partition col=val stamps the columns on every row and replaces exactly that slice (delete, then insert, same transaction), so re-running a period never duplicates rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
 
+            Into a table that already exists (a DBA's, such as the v2 system's), each field goes to the column of the same name (regardless of case where the database ignores it) as that column's type: integer columns take integers and whole floats (3.0; 1.5 is an error naming line, column and value), float and decimal columns numbers, text columns anything (numbers as their literal text), DATETIME/TIMESTAMP/DATE columns without a time zone 'YYYY-MM-DD HH:MM[:SS[.fff]]' and ISO 8601 with an offset, stored as the wall-clock time written (2026-11-01T00:10:00+09:00 → 2026-11-01 00:10:00). A partition column or fields the table lacks are added (ALTER TABLE … ADD; older rows get NULL), and each addition is said on stderr. --no-ddl never creates or alters anything: if the table or a column is missing, ncp-load fails before writing anything (exit 78) and prints on stdout the CREATE TABLE / ALTER TABLE statements a DBA can run.
+
             Connection, first that is given: --connection-string-file FILE, --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db (default ./report.sqlite) through the SQLite3 ODBC driver.
 
             Examples:
               ncp-fetch server --trailer | ncp-load --table server --partition period=2026-10 --partition customer=alpha --require-trailer
               ncp-load --table server --key serverInstanceNo --db report.sqlite < servers.ndjson
               ncp-load --table server --dry-run < servers.ndjson
+              ncp-load --table pri_VPC_server_list --partition period=2026-10 --partition customer_id=acme --no-ddl < rows.ndjson
 
             Exit status:
             \(ExitStatus.helpTable)
@@ -63,6 +66,9 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Flag(help: "Print the DDL and the plan without touching the database.")
     var dryRun = false
 
+    @Flag(name: .customLong("no-ddl"), help: "Never CREATE or ALTER: a missing table or column fails before anything is written (exit 78), with the statements to run printed on stdout.")
+    var noDDL = false
+
     @Option(help: ArgumentHelp("none, or json: print what was done on stdout.", valueName: "none|json"))
     var report: String = "none"
 
@@ -92,6 +98,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         options.separator = separator
         options.requireTrailer = stream.requireTrailer
         options.batchSize = batchSize
+        options.noDDL = noDDL
         let settings = try connectionSettings()
         if let batch {
             guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
@@ -116,8 +123,11 @@ struct NCPLoadCommand: AsyncParsableCommand {
             try connection.commit()
         } catch {
             connection.rollback()
+            var printed = Set<String>()
+            try printStatements(error, &printed)
             throw error
         }
+        announce(result)
         if !logging.quiet {
             let added = result.newColumns.isEmpty ? "" : ", new columns: \(result.newColumns.joined(separator: ", "))"
             let created = result.createdTable ? " (created the table)" : ""
@@ -153,6 +163,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
     func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings) throws {
         let batch = try BatchFile(path: path)
         let (connection, dialect) = try connect(settings)
+        var printed = Set<String>()  // a column missing for every entry is printed once
         for (index, entry) in batch.entries.enumerated() {
             let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
             var report = JSONObject([("partition", .object(JSONObject(partition.map { ($0.0, .string($0.1)) })))])
@@ -167,8 +178,10 @@ struct NCPLoadCommand: AsyncParsableCommand {
                     try connection.commit()
                 } catch {
                     connection.rollback()
+                    try printStatements(error, &printed)
                     throw error
                 }
+                announce(result)
                 report["input"] = .string(input)
                 report["status"] = "ok"
                 report["rows"] = .int(result.rows)
@@ -183,6 +196,31 @@ struct NCPLoadCommand: AsyncParsableCommand {
         if !logging.quiet {
             FileHandle.standardError.write(Data("ncp-load: \(batch.entries.count) slices into \(table)\n".utf8))
         }
+    }
+
+    /// `--no-ddl` refused a missing table or column: the statements a DBA can run, on stdout,
+    /// each once per run.
+    func printStatements(_ error: any Error, _ printed: inout Set<String>) throws {
+        guard let needed = error as? SchemaChangeNeeded else { return }
+        for statement in needed.statements where printed.insert(statement).inserted {
+            try OutputStream.stdout.writeLine(statement + ";")
+        }
+        try OutputStream.stdout.flush()
+    }
+
+    /// Says on stderr what this load changed in a table that already existed: each partition
+    /// column it added (one line each), and the columns it added for fields (one line).
+    func announce(_ result: LoadReport) {
+        guard !logging.quiet else { return }
+        var lines = result.addedColumns.filter(\.partition).map {
+            "ncp-load: added partition column \($0.name) \($0.type) to table \(result.table) (its existing rows have NULL there)"
+        }
+        let fields = result.addedColumns.filter { !$0.partition }
+        if !fields.isEmpty {
+            lines.append("ncp-load: added \(fields.count == 1 ? "a column" : "\(fields.count) columns") to table \(result.table) for fields it lacked: "
+                + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
+        }
+        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
 
     /// `--check`: which database and driver the resolved connection reaches.

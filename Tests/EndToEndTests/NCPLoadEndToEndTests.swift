@@ -89,4 +89,39 @@ struct NCPLoadEndToEndTests {
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("line 2:"))
     }
+
+    @Test func intoAV2TableThePeriodIsAddedOnceAndSaidOrWithNoDDLPrinted() throws {
+        // The DBA's table (v2): no period column.
+        _ = try sqlite(#"CREATE TABLE "pri_VPC_server_list" ("customer_id" TEXT, "serverName" TEXT, "cpuCount" INTEGER, "datetime" DATETIME); INSERT INTO "pri_VPC_server_list" VALUES ('acme', 'old', 1, '2026-09-01 00:00:00')"#)
+        let rows = #"{"customer_id":"acme","serverName":"web-1","cpuCount":2,"datetime":"2026-11-01 00:10"}"# + "\n"
+        let arguments = ["--db", db, "--table", "pri_VPC_server_list", "--partition", "period=2026-10", "--partition", "customer_id=acme"]
+        let refused = try ToolRunner.run("ncp-load", arguments + ["--no-ddl"], environment: ToolRunner.baseEnvironment(), stdin: rows)
+        #expect(refused.status == 78)
+        #expect(refused.stdout == #"ALTER TABLE "pri_VPC_server_list" ADD COLUMN "period" TEXT;"# + "\n")
+        #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("ncp-load: error: the table lacks a column this load needs (period)"))
+        #expect(try sqlite(#"SELECT group_concat(name) FROM pragma_table_info('pri_VPC_server_list')"#) == "customer_id,serverName,cpuCount,datetime")
+        #expect(try sqlite(#"SELECT count(*) FROM "pri_VPC_server_list""#) == "1")
+        // --batch: every entry checked, the statement printed once.
+        let input = dir.appendingPathComponent("rows.ndjson").path
+        try rows.write(toFile: input, atomically: true, encoding: .utf8)
+        let batch = dir.appendingPathComponent("batch.ndjson").path
+        try (#"{"input":"\#(input)"}"# + "\n" + #"{"input":"\#(input)"}"# + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
+        let refusedBatch = try ToolRunner.run("ncp-load", arguments + ["--no-ddl", "--batch", batch], environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(refusedBatch.status == 78)
+        let out = refusedBatch.stdout.split(separator: "\n")
+        #expect(out.filter { $0.hasPrefix("ALTER TABLE") }.count == 1 && out.filter { $0.contains(#""exit":78"#) }.count == 2)
+        // Without --no-ddl the period is added once, and said once.
+        for run in 0..<2 {
+            let loaded = try ToolRunner.run("ncp-load", arguments, environment: ToolRunner.baseEnvironment(), stdin: rows)
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            let said = loaded.stderr.split(separator: "\n").filter { $0.contains("added") }
+            #expect(said == (run == 0 ? ["ncp-load: added partition column period TEXT to table pri_VPC_server_list (its existing rows have NULL there)"] : []))
+        }
+        #expect(try sqlite(#"SELECT serverName, cpuCount, typeof(cpuCount), datetime, period FROM "pri_VPC_server_list" ORDER BY 1"#)
+            == "old|1|integer|2026-09-01 00:00:00|\nweb-1|2|integer|2026-11-01 00:10:00|2026-10")
+        // A field the table lacks is added, and said.
+        let extra = try ToolRunner.run("ncp-load", arguments, environment: ToolRunner.baseEnvironment(),
+                                       stdin: #"{"customer_id":"acme","serverName":"web-1","zone":{"code":"KR-1"},"memorySize":1.5}"# + "\n")
+        #expect(extra.stderr.contains("ncp-load: added 2 columns to table pri_VPC_server_list for fields it lacked: zone_code TEXT, memorySize REAL"))
+    }
 }

@@ -17,6 +17,19 @@ struct SQLBuilderTests {
         #expect(sql.deletePartition(["period", "customer"]) == "DELETE FROM [pri_VPC_server_list] WHERE [period] = ? AND [customer] = ?")
     }
 
+    @Test func sqlServerV2TablesTakeWallClockTextAndGetThePeriodColumn() {
+        // v2's table: NVARCHAR (-9), INT (4), FLOAT (6), DATETIME (93, no zone), as the driver reports them.
+        #expect([-9, 4, 6, 93, -155, 91].map(Dialect.kind(ofSQLType:)) == [.text, .int, .float, .datetime, .timestamp, .date])
+        let sql = SQLBuilder(dialect: .sqlserver, table: "pri_VPC_server_list")
+        // DATETIME gets `YYYY-MM-DD HH:MM:SS` text cast as DATETIME2, which reads it the same under
+        // every SET LANGUAGE (as DATETIME that form is language-dependent); text binds as UTF-16 NVARCHAR.
+        #expect(sql.insert([("customer_id", .text), ("cpuCount", .int), ("memorySize", .float), ("datetime", .datetime), ("day", .date)], rows: 1, keys: [])
+            == "INSERT INTO [pri_VPC_server_list] ([customer_id], [cpuCount], [memorySize], [datetime], [day]) VALUES (?, ?, ?, CAST(? AS DATETIME2), CAST(? AS DATE))")
+        #expect(Dialect.sqlserver.wideText)
+        #expect(sql.addColumn("period", .text) == "ALTER TABLE [pri_VPC_server_list] ADD [period] NVARCHAR(MAX)")
+        #expect(SQLBuilder(dialect: .postgresql, table: "t").insert([("datetime", .datetime)], rows: 1, keys: []) == #"INSERT INTO "t" ("datetime") VALUES (CAST(? AS TIMESTAMP))"#)
+    }
+
     @Test func sqlServerMerge() {
         let sql = SQLBuilder(dialect: .sqlserver, table: "t")
         #expect(sql.insert(columns, rows: 1, keys: ["serverInstanceNo"]) ==

@@ -70,6 +70,29 @@ struct SchemaTests {
         #expect(!ValueKind.timestamp.accepts(.text))
     }
 
+    @Test(arguments: [
+        ("2026-11-01 00:10", "2026-11-01 00:10:00"), ("2026-10-01 00:00:00", "2026-10-01 00:00:00"), ("2026-10-31 12:34:56.5", "2026-10-31 12:34:56.5"),
+        ("2026-11-01T00:10:00+09:00", "2026-11-01 00:10:00"), ("2026-11-01T00:10:00Z", "2026-11-01 00:10:00"), ("2026-11-01", "2026-11-01 00:00:00"),
+        ("2026-11-01T00:10:00.1234567-05:30", "2026-11-01 00:10:00.123456"),
+    ])
+    func wallClockTimesKeepTheTimeAsWritten(_ raw: String, _ canonical: String) {
+        #expect(DateTimeText.canonical(raw) == canonical)
+        #expect(DateTimeText.canonical(raw, dateOnly: true) == String(canonical.prefix(10)))
+    }
+
+    @Test(arguments: ["2026-13-01 00:00", "2026-11-01 24:00", "2026-11-01 00:10 tomorrow", "yesterday", "2026-11-01T", "20261101", "1.5"])
+    func notWallClockTimes(_ raw: String) {
+        #expect(DateTimeText.canonical(raw) == nil)
+    }
+
+    @Test func whereCaseIsIgnoredAKeyGoesToTheExistingColumnWhateverItsCase() {
+        var namer = ColumnNamer(dialect: .sqlserver, existing: ["MemorySize", "cpuCount"])
+        #expect(namer.name(for: "memorySize") == "MemorySize" && namer.name(for: "cpuCount") == "cpuCount")
+        #expect(namer.name(for: "MEMORYSIZE") == "MEMORYSIZE_2")  // the column is taken: a second key differing by case is new
+        var sensitive = ColumnNamer(dialect: .postgresql, existing: ["MemorySize"])
+        #expect(sensitive.name(for: "memorySize") == "memorySize")
+    }
+
     @Test func hostileKeysBecomeSafeDistinctNames() {
         var namer = ColumnNamer(dialect: .postgresql)
         let hostile = namer.name(for: "a]; DROP TABLE x;--")
