@@ -129,6 +129,16 @@ struct SandboxFidelityTests {
         #expect(volumes.filter { $0["blockStorageInstanceStatusName"]?.stringValue == "attached" }.count == 3)
     }
 
+    @Test func qualifiedFleetKeysAreCheckedOnLoad() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let customer = #"{"id":"a","accessKey":"K","secretKey":"S","fleet":{"vpc/block-storage/pvc@SGN":2,"classic/block-storage/detached":1}}"#
+        try #"{"customers":[\#(customer)]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Scenario.load(path: path).customers[0].fleet.count == 2)
+        try #"{"customers":[{"id":"a","accessKey":"K","secretKey":"S","fleet":{"vpc/server/pvc":1}}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try Scenario.load(path: path) } throws: { ($0 as? Failure)?.line.contains("block-storage/detached") == true }
+    }
+
     @Test func volumesWithoutServersInTheirRegionAreDetached() async throws {
         let scenario = Scenario.single(fleet: ["vpc/server": 0, "vpc/block-storage": 2])
         let volumes = try await fetchAll(scenario, resource: "block-storage", platform: .vpc).items
