@@ -15,7 +15,7 @@ enum Fixtures {
         "vpc/load-balancer": "vloadbalancer.LoadBalancerInstance", "classic/load-balancer": "loadbalancer.LoadBalancerInstance",
         "vpc/target-group": "vloadbalancer.TargetGroup",
         "vpc/nas-volume": "vnas.NasVolumeInstance", "classic/nas-volume": "server.NasVolumeInstance",
-        "vpc/vpc": "vpc.Vpc", "vpc/subnet": "vpc.Subnet", "vpc/nat-gateway": "vpc.NatGatewayInstance",
+        "vpc/vpc": "vpc.Vpc", "vpc/subnet": "vpc.Subnet", "vpc/nat-gateway": "go.vpc.NatGatewayInstance",
         "vpc/acg": "vserver.AccessControlGroup", "classic/acg": "server.AccessControlGroup",
         "vpc/network-interface": "vserver.NetworkInterface", "classic/network-interface": "server.NetworkInterface",
         "vpc/mysql": "go.vmysql.CloudMysqlInstance", "vpc/postgresql": "go.vpostgresql.CloudPostgresqlInstance",
@@ -45,6 +45,17 @@ enum Fixtures {
         default: return 2
         }
     }
+
+    /// Extra fleet keys per resource, `platform/resource/QUALIFIER[@REGION]`: that many more items
+    /// of a kind, after the resource's own count. Block storage: `detached` volumes (no server)
+    /// and `pvc` volumes (Kubernetes persistent volumes named `…-pvc-…`, every other one attached).
+    static let fleetQualifiers: [String: [String]] = ["block-storage": ["detached", "pvc"]]
+
+    /// Lists NCP itself defines, answered in every region (not only the site's first).
+    static let everyRegion: Set<String> = ["server-image-product", "server-product"]
+
+    /// Networks other resources link to: present by default in any region the scenario uses.
+    static let networks: Set<String> = ["vpc", "subnet"]
 
     /// Resource Manager lists these fleets as the account's resources.
     static let resourceManagerTypes: [(resource: String, type: String, product: String)] = [
@@ -87,6 +98,12 @@ enum Fixtures {
 /// Shapes for calls whose models the SDK list lacks (billing, Resource Manager), from
 /// reference/ncp-api.md §E.1 and §J. Unverified beyond those pages, like the reference says.
 enum ExtraModels {
+    /// Fields the API reference documents that the SDK model lacks (added after the SDK's).
+    /// Cloud DB for Redis nodes: `cpuCount` (data type CloudRedisServerInstance).
+    static let documentedFields: [String: [(String, String)]] = [
+        "go.vredis.CloudRedisServerInstance": [("cpuCount", "int")],
+    ]
+
     static let models: [String: [(String, String)]] = [
         "extra.BillingProduct": [
             ("productCode", "str"), ("productName", "str"), ("productType", "CommonCode"),

@@ -14,33 +14,78 @@ final class FleetGenerator: Sendable {
 
     let scenario: Scenario
     private let cache = Locked<[Key: [JSONValue]]>([:])
+    /// Model name → (JSON name as the API answers, type). The SDK lists are read through
+    /// `apiName` and topped up with the fields the API reference documents beyond them.
     static let models: [String: [(String, String)]] = {
         var result = ExtraModels.models
         guard case .object(let all)? = try? JSONParser.parse(SDKModels.json) else { return result }
         for (name, fields) in all.pairs {
-            result[name] = fields.objectValue?.pairs.map { ($0.key, $0.value.stringValue ?? "str") } ?? []
+            let declared = fields.objectValue?.pairs.map { (apiName($0.key), $0.value.stringValue ?? "str") } ?? []
+            let added = (ExtraModels.documentedFields[name] ?? []).filter { field in !declared.contains { $0.0 == field.0 } }
+            result[name] = declared + added
         }
         return result
     }()
 
+    /// The JSON name the API answers for an SDK field name. The Go SDK's struct tags are not
+    /// always the wire names: some are capitalised (`CloudRedisServerInstanceList`,
+    /// `CloudMongoDbServerInstanceList`) and some carry a stray `;` (`volumeSize;`), while
+    /// NCP answers lowerCamelCase throughout (the API reference's data types:
+    /// `cloudRedisServerInstanceList`, `cloudMongoDbServerInstanceList`).
+    static func apiName(_ tag: String) -> String {
+        let name = tag.trimmingCharacters(in: CharacterSet(charactersIn: "; "))
+        guard let first = name.first, first.isUppercase else { return name }
+        return first.lowercased() + name.dropFirst()
+    }
+
     init(scenario: Scenario) { self.scenario = scenario }
 
-    /// How many items a customer has of a resource in a region.
+    /// How many items a customer has of a resource in a region: the resource's own count plus
+    /// its qualified extras (`vpc/block-storage/detached`, `…/pvc`), which come after it.
     func count(customer: Int, platform: Platform, resource: String, region: String) -> Int {
+        baseCount(customer: customer, platform: platform, resource: resource, region: region)
+            + (Fixtures.fleetQualifiers[resource] ?? []).reduce(0) {
+                $0 + (explicitCount(customer: customer, platform: platform, key: "\(resource)/\($1)", region: region) ?? 0)
+            }
+    }
+
+    /// A count the scenario names for `platform/key` in this region (`…@REGION`, or the bare key
+    /// for the site's first region); nil when it names none.
+    private func explicitCount(customer: Int, platform: Platform, key: String, region: String) -> Int? {
         let c = scenario.customers[customer]
+        let resource = String(key.prefix { $0 != "/" })
         // Billing, CDN and Resource Manager are account-wide: either platform's key names them.
         let global = ResourceCatalog.named(resource)?.spec(for: platform)?.region == .global
-        guard global || c.platforms.contains(platform.rawValue) else { return 0 }
-        let keys = global ? Platform.allCases.map { "\($0.rawValue)/\(resource)" } : ["\(platform.rawValue)/\(resource)"]
+        guard global || c.platforms.contains(platform.rawValue) else { return nil }
+        let keys = global ? Platform.allCases.map { "\($0.rawValue)/\(key)" } : ["\(platform.rawValue)/\(key)"]
         if let count = keys.lazy.compactMap({ c.fleet["\($0)@\(region)"] }).first { return count }
-        guard global || region == Fixtures.regions(platform, c.site).first?.code else { return 0 }
-        if let count = keys.lazy.compactMap({ c.fleet[$0] }).first { return count }
+        guard global || region == Fixtures.regions(platform, c.site).first?.code else { return nil }
+        return keys.lazy.compactMap { c.fleet[$0] }.first
+    }
+
+    private func baseCount(customer: Int, platform: Platform, resource: String, region: String) -> Int {
+        let c = scenario.customers[customer]
+        let global = ResourceCatalog.named(resource)?.spec(for: platform)?.region == .global
+        guard global || c.platforms.contains(platform.rawValue) else { return 0 }
+        if let count = explicitCount(customer: customer, platform: platform, key: resource, region: region) { return count }
         if resource == "resource" {
             return Fixtures.resourceManagerTypes.reduce(0) { sum, entry in
                 sum + Platform.allCases.reduce(0) { $0 + count(customer: customer, platform: $1, resource: entry.resource, region: region) }
             }
         }
-        return Fixtures.defaultCount(resource)
+        let first = global || region == Fixtures.regions(platform, c.site).first?.code
+        // NCP's own catalogs answer in every region; the networks other resources sit in exist
+        // wherever the scenario places anything of that platform.
+        if first || Fixtures.everyRegion.contains(resource) { return Fixtures.defaultCount(resource) }
+        if Fixtures.networks.contains(resource), usesRegion(c, platform: platform, region: region) {
+            return Fixtures.defaultCount(resource)
+        }
+        return 0
+    }
+
+    /// Whether the scenario names any fleet of this platform in a region other than the first.
+    private func usesRegion(_ customer: Scenario.Customer, platform: Platform, region: String) -> Bool {
+        customer.fleet.contains { key, count in count > 0 && key.hasPrefix("\(platform.rawValue)/") && key.hasSuffix("@\(region)") }
     }
 
     func items(customer: Int, platform: Platform, resource: String, region: String) -> [JSONValue] {
@@ -70,7 +115,40 @@ final class FleetGenerator: Sendable {
         let model = Fixtures.models["\(key.platform.rawValue)/\(key.resource)"] ?? ""
         let spec = ResourceCatalog.named(key.resource)?.spec(for: key.platform)
         let context = Context(key: key, index: index, idField: spec?.idField, site: scenario.customers[key.customer].site)
-        return .object(object(model: model, context: context, depth: 0))
+        var item = object(model: model, context: context, depth: 0)
+        if key.resource == "block-storage" { attach(&item, context) }
+        return .object(item)
+    }
+
+    /// A volume's attachment, as NCP reports it: attached ones say `ATTAC`/"attached" and name
+    /// their server (and sit in its zone); the others say `CREAT`/"detached" and name none.
+    /// Volumes up to the resource's own count are attached when the region has servers; then
+    /// come the `detached` ones, then the `pvc` ones (Kubernetes volumes, every other one
+    /// attached to a worker).
+    private func attach(_ volume: inout JSONObject, _ context: Context) {
+        let key = context.key
+        let own = baseCount(customer: key.customer, platform: key.platform, resource: key.resource, region: key.region)
+        let detached = explicitCount(customer: key.customer, platform: key.platform, key: "\(key.resource)/detached", region: key.region) ?? 0
+        let pvc = context.index - own - detached
+        if pvc >= 0 {
+            let h = stableHash("\(scenario.seed)/pvc/\(key.customer)/\(key.region)/\(context.index)")
+            volume["blockStorageName"] = .string("pvc-" + String(format: "%016llx", h))
+        }
+        let servers = items(customer: key.customer, platform: key.platform, resource: "server", region: key.region)
+        let wantsServer = context.index < own || (pvc >= 0 && pvc % 2 == 1)
+        // Not `… ? servers[i] : nil`: that nil would be JSONValue's null, not "no server".
+        let server: JSONValue? = wantsServer && !servers.isEmpty ? .some(servers[context.index % servers.count]) : .none
+        volume["blockStorageInstanceStatus"] = .object(JSONObject([
+            ("code", .string(server == nil ? "CREAT" : "ATTAC")),
+            ("codeName", .string(server == nil ? "Block storage CREATED state" : "Block storage ATTACHED state")),
+        ]))
+        volume["blockStorageInstanceStatusName"] = .string(server == nil ? "detached" : "attached")
+        volume["serverInstanceNo"] = .string(server?["serverInstanceNo"]?.stringValue ?? "")
+        if volume["serverName"] != nil { volume["serverName"] = .string(server?["serverName"]?.stringValue ?? "") }
+        guard let server else { return }
+        for field in ["zoneCode", "zone"] where volume[field] != nil {
+            if let zone = server[field] { volume[field] = zone }
+        }
     }
 
     private func object(model: String, context: Context, depth: Int) -> JSONObject {
@@ -88,9 +166,13 @@ final class FleetGenerator: Sendable {
         case "str": return .string(text(field: field, context: context, depth: depth))
         case "int":
             let lower = field.lowercased()
+            // Sizes are bytes: mostly whole GiB, some not (1.5 GiB of memory, 512 MiB more
+            // storage), so a report's integer division to GB meets both.
             if lower.hasSuffix("size") {
-                if lower.contains("memory") { return .int(Int64(4_294_967_296) << (index % 3)) }
-                return .int(Int64(53_687_091_200) * Int64(1 + index % 4))
+                if lower.contains("memory") {
+                    return .int(index % 5 == 4 ? Int64(1_610_612_736) : Int64(4_294_967_296) << (index % 3))
+                }
+                return .int(Int64(53_687_091_200) * Int64(1 + index % 4) + (index % 5 == 3 ? 536_870_912 : 0))
             }
             if lower.contains("port") { return .int(3306) }
             if lower.hasSuffix("count") { return .int(2 << (index % 3)) }
@@ -160,16 +242,21 @@ final class FleetGenerator: Sendable {
         case "subnetNo" where key.resource != "subnet": return linked("subnet", "subnetNo", context) ?? ""
         case "serverInstanceNo" where key.resource != "server", "instanceNo" where key.resource == "network-interface":
             return linked("server", "serverInstanceNo", context) ?? ""
-        case "serverName" where key.resource != "server": return linked("server", "serverName", context) ?? ""
+        case "serverName" where key.resource != "server", "originalServerName":
+            return linked("server", "serverName", context) ?? ""
+        case "originalServerInstanceNo": return linked("server", "serverInstanceNo", context) ?? ""
+        case "originalServerImageName":
+            return linked("server", "serverImageName", context) ?? "\(field)-\(index + 1)"
+        case "subnetName" where key.resource != "subnet": return linked("subnet", "subnetName", context) ?? ""
         // Specs and images name real entries of the billing and image product lists, so the
         // lookups a report makes (v2's serverSpec and serverImage) resolve as they do on NCP.
-        case "serverProductCode", "cloudDBProductCode":
+        case "serverProductCode", "originalServerProductCode", "cloudDBProductCode":
             return linked("product", "productCode", context) ?? productCode(field, index)
         case _ where field.hasPrefix("cloud") && field.hasSuffix("ProductCode"):
             return linked("product", "productCode", context) ?? productCode(field, index)
         case "serverImageProductCode", "originalServerImageProductCode":
             return linked("server-image-product", "productCode", context) ?? productCode(field, index)
-        case "vpcName" where key.resource == "nat-gateway": return linked("vpc", "vpcName", context) ?? ""
+        case "vpcName" where key.resource != "vpc": return linked("vpc", "vpcName", context) ?? ""
         case "dbKindCode": return ["MYSQL", "MSSQL", "REDIS"][index % 3]
         case "status" where key.resource == "nks-cluster": return "RUNNING"
         case "k8sVersion": return "1.29.9-nks.1"
@@ -239,7 +326,11 @@ final class FleetGenerator: Sendable {
         if lower.hasSuffix("status") { pair = lower.contains("server") ? ("RUN", "Server run state") : ("CREAT", "Created") }
         else if lower.hasSuffix("operation") { pair = ("NULL", "NULL OP") }
         else if lower.contains("platformtype") { pair = ("LNX64", "Linux 64 Bit") }
-        else if lower.contains("disktype") || lower.contains("storagetype") { pair = index % 2 == 0 ? ("SSD", "SSD") : ("HDD", "HDD") }
+        else if lower == "blockstoragetype" { pair = ("SVRBS", "Server Block Storage") }
+        else if lower.hasSuffix("serverrole") { pair = index % 2 == 0 ? ("M", "Master") : ("H", "Standby Master") }
+        // Disk *detail* types are the media (SSD/HDD); disk types the attachment (NET).
+        else if lower.contains("diskdetailtype") || lower.contains("storagetype") { pair = index % 2 == 0 ? ("SSD", "SSD") : ("HDD", "HDD") }
+        else if lower.hasSuffix("disktype") { pair = ("NET", "Network Storage") }
         else if lower.contains("currency") { pair = ("KRW", "KRW") }
         else { pair = ("CODE\(index % 3)", "\(field) \(index % 3)") }
         return .object(JSONObject([("code", .string(pair.0)), ("codeName", .string(pair.1))]))

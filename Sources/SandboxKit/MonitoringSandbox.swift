@@ -29,7 +29,7 @@ extension NCPSandbox {
         case NCPSandbox.cloudInsightPrefix + "data/query/multiple":
             return cloudInsightQuery(request, site: site, multiple: true)
         case NASUsageFetcher.spec(.vpc).path, NASUsageFetcher.spec(.classic).path:
-            return nasRatings(params: params)
+            return nasRatings(params: params, customer: customer, platform: request.path == NASUsageFetcher.spec(.vpc).path ? .vpc : .classic)
         default:
             return nil
         }
@@ -114,7 +114,19 @@ extension NCPSandbox {
         return String(format: "%.2f", min(100, (2 + roll * 60) * peak))
     }
 
-    func nasRatings(params: [(key: String, value: String)]) -> SandboxResponse {
+    /// The customer's NAS volume with this number: in the region asked for (the first by
+    /// default) on VPC; in any region on Classic, whose rating call names none.
+    func nasVolume(_ number: String, customer: Int, platform: Platform, regionCode: String?) -> JSONValue? {
+        let regions = Fixtures.regions(platform, scenario.customers[customer].site).map(\.code)
+        let searched = platform == .vpc ? [regionCode ?? regions.first ?? "KR"] : regions
+        for region in searched {
+            let volumes = fleet.items(customer: customer, platform: platform, resource: "nas-volume", region: region)
+            if let volume = volumes.first(where: { $0["nasVolumeInstanceNo"]?.stringValue == number }) { return volume }
+        }
+        return nil
+    }
+
+    func nasRatings(params: [(key: String, value: String)], customer: Int, platform: Platform) -> SandboxResponse {
         func param(_ name: String) -> String? { params.last { $0.key == name }?.value }
         guard let volume = param("nasVolumeInstanceNo"), let startText = param("startTime"), let endText = param("endTime") else {
             return NCPSandbox.serviceError(400, "1300", "nasVolumeInstanceNo, startTime and endTime are required.")
@@ -129,7 +141,11 @@ extension NCPSandbox {
         }
         let seoul = PeriodResolver.seoul
         let fields = FleetGenerator.models["server.NasVolumeInstanceRating"] ?? []
-        let volumeSize = 536_870_912_000.0
+        // Rows for the volume asked for, sized as it is; none for a volume the customer lacks.
+        guard let found = nasVolume(volume, customer: customer, platform: platform, regionCode: param("regionCode")) else {
+            return nasRatingList([])
+        }
+        let volumeSize = found["volumeSize"]?.doubleValue ?? 536_870_912_000.0
         // One row per step in [start, end).
         let rows: [JSONValue] = NCPSandbox.instants(from: start.timeIntervalSince1970 * 1000, to: end.timeIntervalSince1970 * 1000 - 1, step: step)
             .map { millis in
@@ -147,7 +163,11 @@ extension NCPSandbox {
                 }
                 return .object(row)
             }
-        return .json(200, .object(JSONObject([("getNasVolumeInstanceRatingListResponse", .object(JSONObject([
+        return nasRatingList(rows)
+    }
+
+    func nasRatingList(_ rows: [JSONValue]) -> SandboxResponse {
+        .json(200, .object(JSONObject([("getNasVolumeInstanceRatingListResponse", .object(JSONObject([
             ("requestId", .string(UUID().uuidString.lowercased())), ("returnCode", .string("0")), ("returnMessage", .string("success")),
             ("totalRows", .int(rows.count)), ("nasVolumeInstanceRatingList", .array(rows)),
         ])))])))

@@ -261,6 +261,7 @@ public final class NCPSandbox: Sendable {
         if let kind = param("dbKindCode"), spec.fanOut != nil {
             items = items.filter { $0["dbKindCode"]?.stringValue == kind }
         }
+        items = ListFilter.apply(items, params: params, idField: spec.idField)
 
         // Paging: the cap applies even when the client sends no paging parameters.
         let total = items.count

@@ -132,14 +132,22 @@ public struct Scenario: Codable, Sendable {
             for key in customer.fleet.keys {
                 let name = key.split(separator: "@").first.map(String.init) ?? key
                 let parts = name.split(separator: "/").map(String.init)
-                guard parts.count == 2, let platform = Platform(rawValue: parts[0]),
-                    ResourceCatalog.named(parts[1])?.spec(for: platform) != nil
+                // platform/resource, or platform/resource/QUALIFIER for the extras Fixtures names.
+                guard parts.count == 2 || parts.count == 3, let platform = Platform(rawValue: parts[0]),
+                    ResourceCatalog.named(parts[1])?.spec(for: platform) != nil,
+                    parts.count == 2 || Fixtures.fleetQualifiers[parts[1]]?.contains(parts[2]) == true
                 else {
-                    throw Failure(.config, "unknown fleet entry '\(key)' (expected platform/resource from the catalog)",
+                    throw Failure(.config, "unknown fleet entry '\(key)' (expected platform/resource from the catalog, or \(Scenario.qualifiedKeys))",
                                   at: "\(path): customers[\(index)].fleet")
                 }
             }
         }
+    }
+
+    /// The qualified fleet keys, for messages: `platform/block-storage/detached`, ….
+    static var qualifiedKeys: String {
+        Fixtures.fleetQualifiers.sorted { $0.key < $1.key }
+            .flatMap { resource, qualifiers in qualifiers.map { "platform/\(resource)/\($0)" } }.joined(separator: ", ")
     }
 
     /// Three customers, VPC and Classic, one gov; used without `--scenario`.
