@@ -13,6 +13,11 @@ public enum Roster {
                 Log.shared.info("not a customer secret (no access_key tag), skipped", ["secret": secret.name])
                 continue
             }
+            guard RosterEntry.isValidID(secret.name) else {
+                // Key Vault never names a secret so; a vault stand-in might.
+                Log.shared.warning("customer skipped: its secret name is not a valid customer id (\(RosterEntry.idRule))", ["secret": String(secret.name.prefix(80))])
+                continue
+            }
             if let reason = secret.unusableReason(now: now) {
                 Log.shared.warning("customer skipped: its secret is \(reason)", ["customer": secret.name])
                 continue

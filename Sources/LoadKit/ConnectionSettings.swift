@@ -24,7 +24,7 @@ public struct ConnectionSettings: Sendable {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw Failure(.noInput, "cannot read the connection string file", at: file)
             }
-            settings = ConnectionSettings(connectionString: text.trimmingCharacters(in: .whitespacesAndNewlines), source: file)
+            settings = ConnectionSettings(connectionString: text.trimmingCharacters(in: .whitespacesAndNewlines), source: "--connection-string-file \(file)")
         } else if let string {
             try refuseSecrets(string, "--connection-string")
             settings = ConnectionSettings(connectionString: string, source: "--connection-string")
@@ -43,7 +43,7 @@ public struct ConnectionSettings: Sendable {
             if let user = environment["DATABASE_USER"], !user.isEmpty { parts.append("UID=\(braced(user))") }
             if let password = environment["DATABASE_PWD"], !password.isEmpty { parts.append("PWD=\(braced(password))") }
             if !driver.lowercased().contains("freetds") { parts.append("Encrypt=yes") }
-            settings = ConnectionSettings(connectionString: parts.joined(separator: ";") + ";", source: "$DATABASE_SERVER")
+            settings = ConnectionSettings(connectionString: parts.joined(separator: ";") + ";", source: "the DATABASE_* variables")
         } else {
             let path = database.hasPrefix("/") ? database : FileManager.default.currentDirectoryPath + "/" + database
             settings = ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(braced(path));", source: "--db \(database)", sqliteFile: path)
@@ -53,44 +53,16 @@ public struct ConnectionSettings: Sendable {
     }
 
     /// `{value}` (with `}` doubled) when the value needs it.
-    public static func braced(_ value: String) -> String {
-        value.contains(where: { ";{}=".contains($0) }) || value.hasPrefix(" ") ? "{" + value.replacingOccurrences(of: "}", with: "}}") + "}" : value
+    public static func braced(_ value: String) -> String { ConnectionString.braced(value) }
+
+    /// What an error may say about this connection: where it came from and its driver and
+    /// server, never the string (which may hold a password in any escaped form).
+    public var label: String { "\(source): \(ConnectionString.describe(connectionString))" }
+
+    /// Whether the connection goes through the SQLite ODBC driver (it reports every error as HY000).
+    public var isSQLite: Bool {
+        ConnectionString.pairs(connectionString).contains { $0.key.lowercased() == "driver" && $0.value.lowercased().hasPrefix("sqlite") }
     }
 
-    func registerSecrets() {
-        for (key, value) in ConnectionSettings.pairs(connectionString) where ["pwd", "password"].contains(key.lowercased()) {
-            Redactor.shared.register(value)
-        }
-    }
-
-    /// `key=value;…` with `{…}` values (which may hold `;`, and `}}` for `}`).
-    static func pairs(_ text: String) -> [(String, String)] {
-        var result: [(String, String)] = []
-        var chars = Array(text)[...]
-        while !chars.isEmpty {
-            let key = String(chars.prefix { $0 != "=" && $0 != ";" }).trimmingCharacters(in: .whitespaces)
-            chars = chars.drop { $0 != "=" && $0 != ";" }
-            guard chars.first == "=" else { chars = chars.dropFirst(); continue }
-            chars = chars.dropFirst().drop { $0 == " " }
-            var value = ""
-            if chars.first == "{" {
-                chars = chars.dropFirst()
-                while let c = chars.first {
-                    chars = chars.dropFirst()
-                    if c == "}" {
-                        if chars.first == "}" { value.append("}"); chars = chars.dropFirst(); continue }
-                        break
-                    }
-                    value.append(c)
-                }
-                chars = chars.drop { $0 != ";" }
-            } else {
-                value = String(chars.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces)
-                chars = chars.drop { $0 != ";" }
-            }
-            chars = chars.dropFirst()
-            result.append((key, value))
-        }
-        return result
-    }
+    func registerSecrets() { ConnectionString.registerSecrets(connectionString) }
 }

@@ -14,7 +14,7 @@ public struct ODBCError: ToolError, CustomStringConvertible {
 
     /// SQLSTATE classes to exit codes: can't connect 69, bad login 77, bad data 65, our own SQL 70.
     public var exitStatus: ExitStatus {
-        if sqlState == "HY000", driverMessage.hasPrefix("[SQLite]") || action.hasPrefix("connecting (Driver={SQLite3}") {
+        if sqlState == "HY000", driverMessage.hasPrefix("[SQLite]") || action.contains("driver SQLite") {
             // sqliteodbc reports everything as HY000: tell constraint, lock and file problems apart.
             let text = driverMessage.lowercased()
             if text.contains("constraint") { return .dataError }
@@ -40,7 +40,10 @@ public final class ODBCConnection {
     private var env: SQLHENV?
     private(set) var dbc: SQLHDBC?
 
-    public init(connectionString: String) throws {
+    /// `label` names the connection in errors (where it came from, driver, server; by default
+    /// the driver and server alone): the connection string itself is never part of an error.
+    public init(connectionString: String, label: String? = nil) throws {
+        let label = label ?? ConnectionString.describe(connectionString)
         var env: SQLHENV?
         guard codbc_succeeded(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_ENV), nil, &env)) != 0 else {
             throw Failure(.software, "cannot allocate an ODBC environment")
@@ -56,7 +59,7 @@ public final class ODBCConnection {
         let rc = input.withUnsafeMutableBufferPointer { buffer in
             SQLDriverConnect(dbc, nil, buffer.baseAddress, SQLSMALLINT(buffer.count), &out, SQLSMALLINT(out.count), &outLength, SQLUSMALLINT(SQL_DRIVER_NOPROMPT))
         }
-        try ODBCConnection.check(rc, SQLSMALLINT(SQL_HANDLE_DBC), dbc, "connecting (\(Redactor.shared.redact(connectionString)))")
+        try ODBCConnection.check(rc, SQLSMALLINT(SQL_HANDLE_DBC), dbc, "connecting (\(label))")
         try ODBCConnection.check(codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_AUTOCOMMIT), SQLULEN(SQL_AUTOCOMMIT_OFF)),
                                  SQLSMALLINT(SQL_HANDLE_DBC), dbc, "turning autocommit off")
     }
@@ -103,8 +106,8 @@ public final class ODBCConnection {
     }
 
     /// Connects, names the dialect from the driver and runs its session setup.
-    public static func open(_ connectionString: String) throws -> (ODBCConnection, Dialect) {
-        let connection = try ODBCConnection(connectionString: connectionString)
+    public static func open(_ connectionString: String, label: String? = nil) throws -> (ODBCConnection, Dialect) {
+        let connection = try ODBCConnection(connectionString: connectionString, label: label)
         let dbms = connection.info(ODBCInfo.dbmsName)
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")

@@ -22,12 +22,21 @@ public struct ProcessPipeline: Sendable {
     public let stdinPath: String?
     public let stdoutPath: String
     public let environment: [String: String]
+    /// Seconds the stages may run; then each one still running is stopped (SIGTERM, SIGKILL
+    /// after `grace`), reports `timedOutStatus` and gets a last `error:` line in its stderr file
+    /// saying so. nil: no deadline.
+    public var deadline: Double?
+    public var grace: Double = 10
 
-    public init(stages: [Stage], stdin: String? = nil, stdout: String, environment: [String: String]) {
+    /// What a stage stopped at the deadline reports: temporary failure (a re-run may pass).
+    public static let timedOutStatus = Int32(ExitStatus.tempFail.rawValue)
+
+    public init(stages: [Stage], stdin: String? = nil, stdout: String, environment: [String: String], deadline: Double? = nil) {
         self.stages = stages
         self.stdinPath = stdin
         self.stdoutPath = stdout
         self.environment = environment
+        self.deadline = deadline
     }
 
     /// Each stage's exit status (128 + N when killed by signal N), in stage order.
@@ -80,11 +89,65 @@ public struct ProcessPipeline: Sendable {
         fds.removeAll()
         ProcessPipeline.spawnLock.unlock()
         locked = false
-        return pids.map { pid in
+        let watch = Watchdog(pids: pids)
+        if let deadline { watch.arm(after: deadline, grace: grace) }
+        return zip(pids, stages).map { pid, stage in
+            // Seen exited but not yet reaped (WNOWAIT): the watchdog can never signal a pid
+            // the system has given to another process.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+            let stopped = watch.exited(pid)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            if stopped, let deadline {
+                ProcessPipeline.appendLine("ncp-report: error: stopped after the step's deadline of \(Int(deadline)) s (--step-timeout)", to: stage.stderrPath)
+                return ProcessPipeline.timedOutStatus
+            }
             let signal = status & 0x7f
             return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        }
+    }
+
+    static func appendLine(_ line: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// Stops the stages still running at the deadline: SIGTERM, then SIGKILL after the grace.
+    final class Watchdog: Sendable {
+        private struct State {
+            var running: Set<pid_t>
+            var stopped: Set<pid_t> = []
+        }
+        private let state: Locked<State>
+
+        init(pids: [pid_t]) { state = Locked(State(running: Set(pids))) }
+
+        func arm(after seconds: Double, grace: Double) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, seconds)) { [self] in
+                signalRunning(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + max(0, grace)) { [self] in signalRunning(SIGKILL) }
+            }
+        }
+
+        private func signalRunning(_ signal: Int32) {
+            state.withLock { state in
+                for pid in state.running {
+                    kill(pid, signal)
+                    state.stopped.insert(pid)
+                }
+            }
+        }
+
+        /// Marks a pid exited (before it is reaped); whether the watchdog stopped it.
+        func exited(_ pid: pid_t) -> Bool {
+            state.withLock { state in
+                state.running.remove(pid)
+                return state.stopped.contains(pid)
+            }
         }
     }
 

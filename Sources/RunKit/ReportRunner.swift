@@ -12,8 +12,14 @@ public final class ReportRunner: Sendable {
         public var outDirectory: String
         public var runDirectory: String
         public var period: ReportPeriod
-        /// The environment every child gets (period pinning, database, log format); never NCP keys.
+        /// The environment every child gets (period pinning, log format; ChildEnvironment.common):
+        /// never NCP keys, never the database's.
         public var environment: [String: String]
+        /// What ncp-load gets on top (ChildEnvironment.database): its connection.
+        public var databaseEnvironment: [String: String] = [:]
+        /// Seconds a child (one step's pipeline, one batch) may run before it is stopped and
+        /// its steps recorded as failed; nil: no deadline.
+        public var stepTimeout: Double?
         public var loadArguments: [String]
         public var jobs: Int
         public var perCustomer: Int
@@ -348,7 +354,9 @@ public final class ReportRunner: Sendable {
         let region = region ?? settings.region ?? (ReportRunner.isRegional(step) || step.kind != .inventory ? "all" : "global")
         return OutcomeRecord(customer: customer.customerID, period: settings.period.label, platform: step.platform.rawValue,
                              region: region, resource: step.resource, step: name, status: status,
-                             items: items, seconds: seconds.map { ($0 * 1000).rounded() / 1000 }, exit: exit, error: error)
+                             items: items, seconds: seconds.map { ($0 * 1000).rounded() / 1000 }, exit: exit,
+                             // A child redacts what it knows; this knows the database's secrets too.
+                             error: error.map { Redactor.shared.redact($0) })
     }
 
     func tool(_ name: String) -> String { "\(settings.binDirectory)/\(name)" }
@@ -408,7 +416,8 @@ public final class ReportRunner: Sendable {
         let fetch = monitoringStages(step, customer: customer, logs: logs, listed: source != nil)
         let statuses: [Int32]
         do {
-            statuses = try await ProcessPipeline(stages: fetch, stdin: source, stdout: data, environment: environment).run()
+            statuses = try await ProcessPipeline(stages: fetch, stdin: source, stdout: data, environment: environment,
+                                                deadline: settings.stepTimeout).run()
         } catch {
             record(outcome(customer, step, step: fetchName, status: "failed", exit: Int(ExitStatus.software.rawValue), error: "\(error)"))
             return
@@ -479,8 +488,9 @@ public final class ReportRunner: Sendable {
             "--table", table, "--partition", "period=\(settings.period.label)", "--require-trailer", "--batch", "\(base).load-batch.ndjson", "-q",
         ] + settings.loadArguments, stderr: "\(base).load.log")
         let loadCount = written.count
+        let loadEnvironment = settings.environment.merging(settings.databaseEnvironment) { $1 }
         let loadReports = await tableLocks.withLock(settings.singleWriter ? "database" : table) {
-            await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount)
+            await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount, environment: loadEnvironment)
         }
         Log.shared.debug("loaded", ["table": table, "slices": "\(loadCount)"])
         for ((slice, input), report) in zip(written, loadReports) {
@@ -507,7 +517,8 @@ public final class ReportRunner: Sendable {
         var status: Int32 = Int32(ExitStatus.software.rawValue)
         var startError: String?
         do {
-            status = try await ProcessPipeline(stages: [stage], stdout: stdout, environment: environment ?? settings.environment).run().first ?? status
+            status = try await ProcessPipeline(stages: [stage], stdout: stdout, environment: environment ?? settings.environment,
+                                               deadline: settings.stepTimeout).run().first ?? status
         } catch {
             startError = "\(error)"
         }

@@ -155,7 +155,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
             }
         }
-        return try ODBCConnection.open(settings.connectionString)
+        return try ODBCConnection.open(settings.connectionString, label: settings.label)
     }
 
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
@@ -226,7 +226,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
     /// `--check`: which database and driver the resolved connection reaches.
     func checkConnection() throws {
         let settings = try connectionSettings()
-        let connection = try ODBCConnection(connectionString: settings.connectionString)
+        let connection = try ODBCConnection(connectionString: settings.connectionString, label: settings.label)
         let dbms = connection.info(ODBCInfo.dbmsName)
         try OutputStream.stdout.writeLine(.object(JSONObject([
             ("source", .string(settings.source)), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),

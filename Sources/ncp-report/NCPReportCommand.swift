@@ -79,6 +79,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pin every regional resource to one region (default: all, every region each customer's key sees in getRegionList; each region is its own fetch outcome, and a failing one leaves the others to load).", valueName: "code|all"))
     var region: String?
 
+    @Option(help: ArgumentHelp("Seconds one child may run (a step's fetch, one table's files or loads) before it is stopped and its steps recorded as failed with exit 75 ($REPORT_STEP_TIMEOUT, default 3600; 0: none). The summary is still posted.", valueName: "seconds"))
+    var stepTimeout: Double?
+
     @Flag(help: "Count denied steps (NCP 800/802) as failures.")
     var strict = false
 
@@ -174,15 +177,15 @@ struct NCPReportCommand: AsyncParsableCommand {
         } catch {
             throw Failure(.cantCreate, "cannot create the run folder: \(error.localizedDescription)", at: runDirectory)
         }
-        let bin = binDir ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let bin = try binDir ?? ToolLocation.ownFolder()
         for tool in ["ncp-fetch", "ncp-json", "ncp-load"] where !FileManager.default.isExecutableFile(atPath: "\(bin)/\(tool)") {
-            throw Failure(.config, "\(tool) not found next to ncp-report", at: bin)
+            throw Failure(.config, "\(tool) not found \(binDir == nil ? "next to ncp-report" : "in --bin-dir")", at: bin)
         }
 
-        var childEnvironment = environment
-        for secret in ["NCLOUD_ACCESS_KEY", "NCLOUD_SECRET_KEY", "AZURE_CLIENT_SECRET", "SYSTEM_ACCESSTOKEN", "TEAMS_WEBHOOK_URL"] {
-            childEnvironment.removeValue(forKey: secret)
-        }
+        // Each child sees only what its job needs: NCP keys go to ncp-fetch alone (per customer),
+        // the database's variables to ncp-load alone, the webhook to teams-notify alone.
+        ChildEnvironment.registerSecrets(environment, connectionStringFile: connectionStringFile)
+        var childEnvironment = ChildEnvironment.common(from: environment)
         childEnvironment["REPORT_PERIOD"] = period.period ?? environment["REPORT_PERIOD"] ?? "last-month"
         childEnvironment["REPORT_NOW"] = Timestamps.iso8601(resolver.now, in: resolver.timeZone)
         if let tz = period.tz { childEnvironment["REPORT_TZ"] = tz }
@@ -198,6 +201,10 @@ struct NCPReportCommand: AsyncParsableCommand {
             loadArguments: loadArguments, jobs: jobs, perCustomer: perCustomer, interval: interval ?? planSpec.interval,
             units: units ?? (view != nil ? "v2" : nil), region: region?.lowercased() == "all" ? nil : region?.uppercased())
         settings.view = view
+        settings.databaseEnvironment = ChildEnvironment.database(from: environment)
+        let timeout = try fallback.resolve(stepTimeout.map { String($0) }, flag: "--step-timeout", env: ["REPORT_STEP_TIMEOUT"], default: 3600.0,
+                                           { Double($0).flatMap { $0 >= 0 && $0 <= 31_536_000 ? $0 : nil } }, expected: "a number of seconds up to a year, 0 for none")
+        settings.stepTimeout = timeout.value > 0 ? timeout.value : nil
         settings.stepConcurrency = max(1, inFlight / perCustomer)
         settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
             && (environment["DATABASE_SERVER"] ?? "").isEmpty
@@ -229,11 +236,10 @@ struct NCPReportCommand: AsyncParsableCommand {
             let title = "NCP \(plan) report \(reportPeriod.label)"
             var arguments = ["--summary", "--title", title, "-q"]
             if let webhookFile { arguments += ["--webhook-file", webhookFile] }
-            var notifyEnvironment = childEnvironment
-            notifyEnvironment["TEAMS_WEBHOOK_URL"] = environment["TEAMS_WEBHOOK_URL"]
+            let notifyEnvironment = childEnvironment.merging(ChildEnvironment.teams(from: environment)) { $1 }
             let posted = try await ProcessPipeline(
                 stages: [.init("\(bin)/teams-notify", arguments, stderr: "\(runDirectory)/teams-notify.log")],
-                stdin: outcomesPath, stdout: "/dev/null", environment: notifyEnvironment.compactMapValues { $0 }).run()
+                stdin: outcomesPath, stdout: "/dev/null", environment: notifyEnvironment).run()
             if posted.first != 0 {
                 Log.shared.error("the Teams summary was not posted: \(ReportRunner.lastError("\(runDirectory)/teams-notify.log") ?? "exit \(posted.first ?? 70)")")
                 if status == 0 { status = posted.first ?? 70 }

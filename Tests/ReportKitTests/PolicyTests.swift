@@ -25,6 +25,18 @@ struct PolicyTests {
         #expect(redactor.redact("https://h/x?a=1&sig=abcDEF%3D&b=2") == "https://h/x?a=1&sig=***&b=2")
     }
 
+    @Test func aSecretIsRedactedInEveryFormItIsWritten() {
+        let redactor = Redactor()
+        redactor.register(#"p}w;d "q\"#)
+        // As it is, escaped for a connection string, escaped for JSON.
+        for form in [#"p}w;d "q\"#, #"p}}w;d "q\"#, #"{p}}w;d "q\}"#, #"p}w;d \"q\\"#] {
+            #expect(!redactor.redact("x \(form) y").contains("w;d"), "\(form)")
+        }
+        // Secret keys of any driver, braced values with escaped braces, values with spaces.
+        #expect(redactor.redact("Driver=x;PWD={Ab}}c d;9};Server=y") == "Driver=x;PWD=***;Server=y")
+        #expect(redactor.redact("sslpassword=s1 s2;KeyStoreSecret=k3;ClientSecret={c;4}") == "sslpassword=***;KeyStoreSecret=***;ClientSecret=***")
+    }
+
     @Test func credentialsComeFromTheEnvironmentThenTheConfigureFile() throws {
         let env = NCPCredentials.self
         let fromEnv = try env.resolve(environment: ["NCLOUD_ACCESS_KEY": "AK", "NCLOUD_SECRET_KEY": "SK12345"])

@@ -14,6 +14,15 @@ public struct RosterEntry: Sendable, Equatable {
         self.secretKey = secretKey
     }
 
+    /// Whether a customer id follows the Key Vault secret name rule (1–127 letters, digits
+    /// and dashes), which every id from the vault does: ids become folder and file names, so
+    /// an id from a roster file is held to the same rule (no `/`, no `..`, no spaces).
+    public static func isValidID(_ id: String) -> Bool {
+        (1...127).contains(id.utf8.count) && id.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+    }
+
+    public static let idRule = "1 to 127 letters, digits and dashes (the Key Vault secret name rule)"
+
     /// `pri` → public, `gov` → gov, as the v2 system reads `customer_type`.
     public static let sites = ["pri": "public", "gov": "gov"]
 
@@ -44,7 +53,11 @@ extension RosterEntry {
         }
         let type = try field("customer_type")!
         guard RosterEntry.sites[type] != nil else { throw Failure(.config, "customer_type must be pri or gov, got '\(type)'", at: "\(location): customer_type") }
-        self.init(customerID: try field("customer_id")!, customerType: type, accessKey: try field("access_key")!,
+        let id = try field("customer_id")!
+        guard RosterEntry.isValidID(id) else {
+            throw Failure(.config, "customer_id '\(id.prefix(80))' is not a valid customer id: \(RosterEntry.idRule)", at: "\(location): customer_id")
+        }
+        self.init(customerID: id, customerType: type, accessKey: try field("access_key")!,
                   secretKey: try field("secret_key", required: false))
         if let secretKey { Redactor.shared.register(secretKey) }
     }

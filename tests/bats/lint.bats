@@ -1,0 +1,18 @@
+#!/usr/bin/env bats
+# scripts/lint-bats finds the bats checks that can never fail.
+
+bats_require_minimum_version 1.5.0
+
+@test "lint-bats flags a negated check in the middle of a test and accepts the safe forms" {
+  # Written line by line: bats would read a test header at the start of a line here as its own.
+  printf '%s\n' '@test "unsafe" {' '  ! grep -q secret log' '  [ -s log ]' '}' '' \
+    '@test "safe" {' '  ! grep -q secret log || false' '  run ! grep -q secret log' '  ! grep -q secret other' '}' >"$BATS_TEST_TMPDIR/sample.bats"
+  run "$BATS_TEST_DIRNAME/../../scripts/lint-bats" "$BATS_TEST_TMPDIR/sample.bats"
+  [ "$status" -eq 1 ]
+  [ "$output" = "$BATS_TEST_TMPDIR/sample.bats:2: a negated check that is not the test's last command never fails: use run ! or end it with || false" ]
+}
+
+@test "the project's own bats files pass the lint" {
+  run "$BATS_TEST_DIRNAME/../../scripts/lint-bats"
+  [ "$status" -eq 0 ]
+}
