@@ -172,3 +172,146 @@ stop_postgres() {
   fi
   POSTGRES_DIR=
 }
+
+# --- Pipeline entry points (scripts/pipeline/*.sh) ---------------------------------------
+
+# Fails (exit 78) when a variable the job needs is unset, empty, or still the literal
+# `$(name)` Azure DevOps leaves when a pipeline variable does not exist (a secret missing from
+# the Key Vault–linked group). Names every such variable at once.
+# Usage: require_env NAME...
+require_env() {
+  local name value problems=()
+  for name in "$@"; do
+    value="${!name:-}"
+    if [ -z "$value" ]; then
+      problems+=("$name is not set")
+    elif [[ "$value" =~ ^\$\((.*)\)$ ]]; then
+      problems+=("$name is the literal \$(${BASH_REMATCH[1]}): the pipeline has no variable '${BASH_REMATCH[1]}' (add it to the variable group, see docs/pipelines.md)")
+    fi
+  done
+  [ "${#problems[@]}" -eq 0 ] && return 0
+  local joined
+  joined="$(printf '%s; ' "${problems[@]}")"
+  fail_early "${joined%; }" 78
+}
+
+# Logs an error, posts it to Teams when a webhook is usable (with teams-notify when BIN has
+# it, else with curl alone), and exits. Usage: fail_early MESSAGE STATUS [TITLE]
+fail_early() {
+  local message="$1" status="$2" title="${3:-${REPORT_JOB_TITLE:-NCP report} failed before it started}"
+  log "error: $message"
+  post_card_plain "$title" "$message" || log "warning: the Teams card was not posted either"
+  exit "$status"
+}
+
+# One plain Adaptive Card (title, text, facts KEY=VALUE...) posted with curl: for the jobs
+# that must alert without the toolkit (vm-start on a hosted agent, a job that failed before
+# the toolkit could run). Returns non-zero when there is no usable webhook or the post fails.
+# The URL travels to curl on stdin (a config line), never on its command line.
+post_card_plain() {
+  local title="$1" text="$2"
+  shift 2
+  local url="${TEAMS_WEBHOOK_URL:-}"
+  [ -n "$url" ] && [[ ! "$url" =~ ^\$\( ]] || return 1
+  local body
+  body="$(python3 - "$title" "$text" "$@" <<'PY'
+import json, sys
+title, text, facts = sys.argv[1], sys.argv[2], sys.argv[3:]
+card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4",
+        "body": [{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "color": "Attention", "wrap": True},
+                 {"type": "TextBlock", "text": text, "wrap": True}]}
+if facts:
+    card["body"].append({"type": "FactSet", "facts": [{"title": f.split("=", 1)[0], "value": f.split("=", 1)[1] if "=" in f else ""} for f in facts]})
+print(json.dumps({"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}))
+PY
+)" || return 1
+  printf 'url = "%s"\n' "$url" | curl -sS -f -o /dev/null --max-time 30 --retry 3 --retry-all-errors -K - \
+    -H 'Content-Type: application/json' --data-binary "$body"
+}
+
+# Whether a customer id follows the Key Vault secret name rule (what ncp-report accepts).
+valid_customer_id() {
+  [[ "$1" =~ ^[0-9A-Za-z-]{1,127}$ ]]
+}
+
+# Whether one cron field (`*`, N, A-B, lists of those) holds a value.
+cron_field_matches() {
+  local field="$1" value="$2" part parts
+  [ "$field" = "*" ] && return 0
+  IFS=, read -r -a parts <<<"$field"
+  for part in "${parts[@]}"; do
+    if [[ "$part" =~ ^([0-9]+)-([0-9]+)$ ]]; then
+      [ "$value" -ge "${BASH_REMATCH[1]}" ] && [ "$value" -le "${BASH_REMATCH[2]}" ] && return 0
+    elif [ "$part" = "$value" ]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# The instant a schedule last fired at or before START: the period a scheduled job reports
+# comes from when it was due, not from when an agent got to it. SCHEDULE is the pipeline's
+# cron ("MIN HOUR DOM MON DOW", UTC, numbers, ranges and lists). Prints ISO 8601 UTC.
+# Usage: last_scheduled "CRON" [START]   (START: default now)
+last_scheduled() {
+  local cron="$1" start="${2:-now}" min hour dom mon dow start_s day_s day candidate
+  read -r min hour dom mon dow <<<"$cron"
+  [[ "$min" =~ ^[0-9]+$ && "$hour" =~ ^[0-9]+$ ]] || { log "error: schedule '$cron': minute and hour must be numbers"; return 64; }
+  start_s="$(date -u -d "$start" +%s 2>/dev/null)" || { log "error: not a date: $start"; return 64; }
+  for back in $(seq 0 62); do
+    day_s=$((start_s - back * 86400))
+    day="$(date -u -d "@$day_s" +%F)"
+    candidate="$(date -u -d "$day $hour:$min:00" +%s)"
+    [ "$candidate" -le "$start_s" ] || continue
+    cron_field_matches "$dom" "$(date -u -d "@$candidate" +%-d)" || continue
+    cron_field_matches "$mon" "$(date -u -d "@$candidate" +%-m)" || continue
+    cron_field_matches "$dow" "$(date -u -d "@$candidate" +%w)" || continue
+    date -u -d "@$candidate" +%Y-%m-%dT%H:%M:%SZ
+    return 0
+  done
+  log "error: schedule '$cron' did not fire in the 62 days before $start"
+  return 65
+}
+
+# The instant a pipeline job reports as of: its schedule's last due time at or before the
+# run's creation ($SYSTEM_PIPELINESTARTTIME, the same for every job of a run however long it
+# queued), or the run's creation itself for a manual run. Needs REPORT_SCHEDULE.
+pipeline_now() {
+  local start="${SYSTEM_PIPELINESTARTTIME:-}"
+  if [ -z "$start" ]; then
+    log "warning: SYSTEM_PIPELINESTARTTIME is not set (not in Azure Pipelines?): using the current time"
+    start="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  fi
+  if [ "${BUILD_REASON:-Schedule}" = Schedule ]; then
+    last_scheduled "${REPORT_SCHEDULE:?REPORT_SCHEDULE (the pipeline cron) is not set}" "$start"
+  else
+    date -u -d "$start" +%Y-%m-%dT%H:%M:%SZ
+  fi
+}
+
+# Sets period_args for a pipeline job: an explicit period from REPORT_PERIOD_PARAM, or `--now`
+# at the schedule's due time (pipeline_now) so the period is the one the schedule meant.
+job_period_args() {
+  local requested="${REPORT_PERIOD_PARAM:-scheduled}" now
+  if [ "$requested" != scheduled ]; then
+    # One argv element, checked by ncp-report's period parser; never an option.
+    [[ "$requested" =~ ^[0-9A-Za-z:.+_-]{1,64}$ && "$requested" != -* ]] || fail_early "period '$requested' is not a period (2026-10, last-week, 2026-11-16..2026-11-23)" 64
+    period_args=(--period "$requested")
+  fi
+  now="$(pipeline_now)" || fail_early "cannot tell when this run was due (REPORT_SCHEDULE, SYSTEM_PIPELINESTARTTIME)" 78
+  log "reporting as of $now (${BUILD_REASON:-no build reason}; run created ${SYSTEM_PIPELINESTARTTIME:-now})"
+  period_args+=(--now "$now")
+}
+
+# The weekly and 20th jobs: one customer from REPORT_CUSTOMER, the period from the schedule.
+# Usage: run_customer_job SCRIPT
+run_customer_job() {
+  local script="$1"
+  shift
+  [ $# -eq 0 ] || fail_early "${0##*/} takes no arguments: the pipeline passes everything in env:" 64
+  require_env KEY_VAULT_NAME TEAMS_WEBHOOK_URL DATABASE_SERVER DATABASE_NAME DATABASE_USER DATABASE_PWD REPORT_CUSTOMER
+  valid_customer_id "$REPORT_CUSTOMER" || fail_early "customer '${REPORT_CUSTOMER:0:80}' is not a customer id (1 to 127 letters, digits and dashes)" 64
+  period_args=()
+  job_period_args
+  exec "$REPORT_ROOT/scripts/$script" "$REPORT_CUSTOMER" "${period_args[@]}" --run-dir "${BUILD_ARTIFACTSTAGINGDIRECTORY:?}/run"
+}

@@ -100,3 +100,28 @@ cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
   [ "$status" -eq 0 ]
   grep -q '^vm start' "$AZ_LOG"
 }
+
+@test "the pipeline entry point: a month-end run judged at its due time starts the VM however late it runs" {
+  export AZ_SESSION=1 BUILD_REASON=Schedule BUILD_CRONSCHEDULE_DISPLAYNAME=month-end VM_START_LAST_DAY_SCHEDULE=month-end
+  export REPORT_SCHEDULE='50 14 28-31 * *' TEAMS_WEBHOOK_URL
+  # Created 23:50 KST on 31 October; the agent's clock is today, long past that night.
+  SYSTEM_PIPELINESTARTTIME='2026-10-31 14:50:03+00:00' run --separate-stderr "$ROOT/scripts/pipeline/vm-start.sh"
+  [ "$status" -eq 0 ]
+  grep -q '^vm start' "$AZ_LOG"
+  # The 30th of October is not the last day: nothing to do, said so.
+  : >"$AZ_LOG"
+  echo "PowerState/deallocated" >"$AZ_STATE"
+  SYSTEM_PIPELINESTARTTIME='2026-10-30 14:50:03+00:00' run --separate-stderr "$ROOT/scripts/pipeline/vm-start.sh"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"not the last day of the month"* ]]
+  run ! grep -q '^vm start' "$AZ_LOG"
+}
+
+@test "the pipeline entry point posts its failure card with no toolkit build anywhere" {
+  unset REPORT_BIN_DIR
+  export AZ_SESSION=1 AZ_FAIL_START=1 BUILD_REASON=Manual TEAMS_WEBHOOK_URL
+  run --separate-stderr "$ROOT/scripts/pipeline/vm-start.sh"
+  [ "$status" -eq 1 ]
+  [ "$(cards)" -eq 1 ]
+  grep -q 'OperationNotAllowed' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+}
