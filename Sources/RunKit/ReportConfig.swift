@@ -18,16 +18,43 @@ public struct ReportConfig: Sendable {
         public var platforms: [Platform]?
         public var exclude: [String] = []
         public var include: [String]?
+        /// The plans these rules apply to; nil: every plan. A 20th-report `include` scoped to
+        /// `cycle-20th` leaves the customer's monthly report whole.
+        public var plans: [String]?
+
+        public init(platforms: [Platform]? = nil, exclude: [String] = [], include: [String]? = nil, plans: [String]? = nil) {
+            self.platforms = platforms
+            self.exclude = exclude
+            self.include = include
+            self.plans = plans
+        }
+
+        public func applies(to plan: String) -> Bool { plans?.contains(plan) ?? true }
     }
 
     public let path: String
     public let plans: [String: PlanSpec]
-    public let customers: [String: CustomerRules]
+    /// Each customer's rule sets in file order (one object, or an array of them).
+    public let customers: [String: [CustomerRules]]
 
-    public init(path: String, plans: [String: PlanSpec], customers: [String: CustomerRules]) {
+    public init(path: String, plans: [String: PlanSpec], customers: [String: [CustomerRules]]) {
         self.path = path
         self.plans = plans
         self.customers = customers
+    }
+
+    /// A customer's rules for one plan: every rule set that applies to it, merged (the last
+    /// `platforms` given, every exclusion, every inclusion); nil when none applies.
+    public func rules(customer: String, plan: String) -> CustomerRules? {
+        let sets = (customers[customer] ?? []).filter { $0.applies(to: plan) }
+        guard !sets.isEmpty else { return nil }
+        var merged = CustomerRules()
+        for set in sets {
+            if let platforms = set.platforms { merged.platforms = platforms }
+            merged.exclude += set.exclude
+            if let include = set.include { merged.include = (merged.include ?? []) + include }
+        }
+        return merged
     }
 
     public static let intervals = ["Min1", "Min5", "Min30", "Hour2", "Day1"]
@@ -86,36 +113,53 @@ public struct ReportConfig: Sendable {
             plans[name] = PlanSpec(name: name, resources: resources, metrics: metrics, nasUsage: nasUsage, interval: interval,
                                    description: plan["description"]?.stringValue)
         }
-        var customers: [String: CustomerRules] = [:]
+        var customers: [String: [CustomerRules]] = [:]
         if let customerValue = top["customers"] {
             guard let customerObject = customerValue.objectValue else { throw fail("customers", "must be an object keyed by customer id") }
             for (id, value) in customerObject.pairs {
-                let key = "customers.\(id)"
-                guard let object = value.objectValue else { throw fail(key, "must be an object") }
-                var rules = CustomerRules()
-                for (field, fieldValue) in object.pairs {
-                    switch field {
-                    case "platforms":
-                        let names = try strings(fieldValue, "\(key).platforms") ?? []
-                        rules.platforms = try names.enumerated().map { index, name in
-                            guard let platform = Platform(rawValue: name) else { throw fail("\(key).platforms[\(index)]", "must be vpc or classic") }
-                            return platform
-                        }
-                    case "exclude", "include":
-                        let patterns = try strings(fieldValue, "\(key).\(field)") ?? []
-                        for (index, pattern) in patterns.enumerated() {
-                            try PlanResolver.checkPattern(pattern, allowPseudo: true, at: "\(path): \(key).\(field)[\(index)]")
-                        }
-                        if field == "exclude" { rules.exclude = patterns } else { rules.include = patterns }
-                    case "$comment":
-                        continue
-                    default:
-                        throw fail("\(key).\(field)", "unknown key (expected platforms, exclude, include)")
-                    }
+                // One rule set, or an array of them (e.g. exclusions for every plan and an
+                // inclusion list for the 20th report alone).
+                let sets: [(key: String, value: JSONValue)] = value.arrayValue.map { array in
+                    array.enumerated().map { ("customers.\(id)[\($0.offset)]", $0.element) }
+                } ?? [("customers.\(id)", value)]
+                customers[id] = try sets.map { key, value in
+                    try customerRules(value, key: key, path: path, plans: plans, strings: strings, fail: fail)
                 }
-                customers[id] = rules
             }
         }
         return ReportConfig(path: path, plans: plans, customers: customers)
+    }
+
+    static func customerRules(_ value: JSONValue, key: String, path: String, plans: [String: PlanSpec],
+                              strings: (JSONValue?, String) throws -> [String]?, fail: (String, String) -> Failure) throws -> CustomerRules {
+        guard let object = value.objectValue else { throw fail(key, "must be an object (or an array of objects)") }
+        var rules = CustomerRules()
+        for (field, fieldValue) in object.pairs {
+            switch field {
+            case "platforms":
+                let names = try strings(fieldValue, "\(key).platforms") ?? []
+                rules.platforms = try names.enumerated().map { index, name in
+                    guard let platform = Platform(rawValue: name) else { throw fail("\(key).platforms[\(index)]", "must be vpc or classic") }
+                    return platform
+                }
+            case "exclude", "include":
+                let patterns = try strings(fieldValue, "\(key).\(field)") ?? []
+                for (index, pattern) in patterns.enumerated() {
+                    try PlanResolver.checkPattern(pattern, allowPseudo: true, at: "\(path): \(key).\(field)[\(index)]")
+                }
+                if field == "exclude" { rules.exclude = patterns } else { rules.include = patterns }
+            case "plans":
+                let names = try strings(fieldValue, "\(key).plans") ?? []
+                for (index, name) in names.enumerated() where plans[name] == nil {
+                    throw fail("\(key).plans[\(index)]", "no plan '\(name)' (plans: \(plans.keys.sorted().joined(separator: ", ")))")
+                }
+                rules.plans = names
+            case "$comment":
+                continue
+            default:
+                throw fail("\(key).\(field)", "unknown key (expected platforms, exclude, include, plans)")
+            }
+        }
+        return rules
     }
 }

@@ -147,7 +147,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         for id in configuration.customers.keys where !entries.contains(where: { $0.customerID == id }) && customers.isEmpty {
             Log.shared.info("configuration names a customer the roster does not have", ["customer": id])
         }
-        let work = entries.map { ($0, PlanResolver.steps(plan: planSpec, rules: configuration.customers[$0.customerID])) }
+        let work = entries.map { ($0, PlanResolver.steps(plan: planSpec, rules: configuration.rules(customer: $0.customerID, plan: plan))) }
 
         if dryRun {
             for (customer, steps) in work {

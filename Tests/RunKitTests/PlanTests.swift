@@ -19,7 +19,7 @@ struct PlanTests {
     func items(_ customer: String) throws -> [String] {
         let config = try Self.config(Self.base)
         let plan = try #require(config.plans["monthly"])
-        return PlanResolver.steps(plan: plan, rules: config.customers[customer]).map(\.item)
+        return PlanResolver.steps(plan: plan, rules: config.rules(customer: customer, plan: plan.name)).map(\.item)
     }
 
     @Test func everythingForACustomerWithoutRules() throws {
@@ -33,6 +33,25 @@ struct PlanTests {
         #expect(try items("bravo") == ["vpc/server", "vpc/block-storage", "vpc/mysql", "vpc/mssql", "vpc/server-metrics", "vpc/mysql-metrics"])
         #expect(try items("echo").allSatisfy { $0.hasPrefix("vpc/") })
         #expect(try items("delta") == ["vpc/server", "classic/server", "vpc/server-metrics"])
+    }
+
+    @Test func rulesApplyOnlyToThePlansTheyName() throws {
+        let config = try Self.config(#"""
+            {"plans": {"monthly": {"resources": ["*/server", "vpc/mysql"]}, "cycle-20th": {"resources": ["*/server", "vpc/mysql"]}},
+             "customers": {"delta": [{"exclude": ["classic/*"]}, {"plans": ["cycle-20th"], "include": ["vpc/mysql"]}],
+                           "golf": {"plans": ["cycle-20th"], "include": ["vpc/server"]}}}
+            """#)
+        func items(_ customer: String, _ plan: String) throws -> [String] {
+            PlanResolver.steps(plan: try #require(config.plans[plan]), rules: config.rules(customer: customer, plan: plan)).map(\.item)
+        }
+        // The 20th report's list narrows the 20th report, never the monthly one.
+        #expect(try items("delta", "monthly") == ["vpc/server", "vpc/mysql"])
+        #expect(try items("delta", "cycle-20th") == ["vpc/mysql"])
+        #expect(try items("golf", "monthly") == ["vpc/server", "classic/server", "vpc/mysql"])
+        #expect(try items("golf", "cycle-20th") == ["vpc/server"])
+        #expect { try Self.config(#"{"plans": {"m": {"resources": ["vpc/server"]}}, "customers": {"x": {"plans": ["weekly"]}}}"#) } throws: {
+            ($0 as? Failure)?.location == "report.json: customers.x.plans[0]"
+        }
     }
 
     @Test func tablesAndFilesAreNamedByPlatformAndResource() throws {
