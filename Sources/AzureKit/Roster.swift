@@ -23,7 +23,7 @@ public enum Roster {
                 continue
             }
             guard let type = secret.tag("customer_type"), RosterEntry.sites[type] != nil else {
-                Log.shared.warning("customer skipped: tag customer_type must be pri or gov, got '\(secret.tag("customer_type") ?? "")'", ["customer": secret.name])
+                Log.shared.warning("customer skipped: tag customer_type must be \(RosterEntry.customerTypes), got '\(secret.tag("customer_type") ?? "")'", ["customer": secret.name])
                 continue
             }
             entries.append(RosterEntry(customerID: secret.name, customerType: type, accessKey: accessKey))

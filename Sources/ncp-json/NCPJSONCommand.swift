@@ -58,7 +58,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("standard or v2 (the v2 system's paths and format).", valueName: "standard|v2"))
     var layout: String = "standard"
 
-    @Option(help: ArgumentHelp("With --layout v2: pri or gov.", valueName: "pri|gov"))
+    @Option(help: ArgumentHelp("With --layout v2: pri, gov or fin (the file and table name prefix).", valueName: "pri|gov|fin"))
     var customerType: String?
 
     @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
@@ -108,8 +108,8 @@ struct NCPJSONCommand: AsyncParsableCommand {
             return ("\(dir)/\(label)/\(customer)/\(name).\(format)\(suffix)", format == "json" ? PrettyPrinter() : nil)
         case "v2":
             guard format == "json" else { throw Failure(.usage, "--layout v2 writes json only") }
-            guard let type = customerType ?? self.customerType, type == "pri" || type == "gov" else {
-                throw Failure(.usage, "--layout v2 needs --customer-type pri or gov")
+            guard let type = customerType ?? self.customerType, RosterEntry.sites[type] != nil else {
+                throw Failure(.usage, "--layout v2 needs --customer-type \(RosterEntry.customerTypes)")
             }
             let platformName: String
             switch platform?.lowercased() {

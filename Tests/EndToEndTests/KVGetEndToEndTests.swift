@@ -291,4 +291,14 @@ struct KVGetEndToEndTests {
         let refused = try kv(["--roster", "--file", bad], env)
         #expect(refused.status == 78 && refused.stderr.contains("bad.json: entry 2: customer_type"))
     }
+
+    @Test func financialCloudCustomersAreInTheRoster() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("roster-fin-\(UUID().uuidString).ndjson").path
+        try #"{"customer_id": "fin-bank", "customer_type": "fin", "access_key": "F1", "secret_key": "s-fin-1"}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o600)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try kv(["--roster", "--file", file], ToolRunner.baseEnvironment())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == #"{"customer_id":"fin-bank","customer_type":"fin","site":"fin","access_key":"F1"}"# + "\n")
+    }
 }

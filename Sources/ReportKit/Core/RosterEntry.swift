@@ -23,8 +23,10 @@ public struct RosterEntry: Sendable, Equatable {
 
     public static let idRule = "1 to 127 letters, digits and dashes (the Key Vault secret name rule)"
 
-    /// `pri` → public, `gov` → gov, as the v2 system reads `customer_type`.
-    public static let sites = ["pri": "public", "gov": "gov"]
+    /// `pri` → public, `gov` → gov, as the v2 system reads `customer_type`; `fin` → the
+    /// financial cloud, which v2 never had and ncp-fetch supports.
+    public static let sites = ["pri": "public", "gov": "gov", "fin": "fin"]
+    public static let customerTypes = "pri, gov or fin"
 
     public var site: String { RosterEntry.sites[customerType] ?? "public" }
 
@@ -52,7 +54,7 @@ extension RosterEntry {
             return text
         }
         let type = try field("customer_type")!
-        guard RosterEntry.sites[type] != nil else { throw Failure(.config, "customer_type must be pri or gov, got '\(type)'", at: "\(location): customer_type") }
+        guard RosterEntry.sites[type] != nil else { throw Failure(.config, "customer_type must be \(RosterEntry.customerTypes), got '\(type)'", at: "\(location): customer_type") }
         let id = try field("customer_id")!
         guard RosterEntry.isValidID(id) else {
             throw Failure(.config, "customer_id '\(id.prefix(80))' is not a valid customer id: \(RosterEntry.idRule)", at: "\(location): customer_id")
