@@ -200,6 +200,7 @@ public final class ReportRunner: Sendable {
         let arguments = ["--batch", "\(folder)/\(batch)-batch.ndjson", "--trailer", "--site", customer.site, "--customer", customer.customerID,
                          "--concurrency", String(settings.stepConcurrency), "--jobs", String(max(1, jobs))]
         let stage = ProcessPipeline.Stage(tool("ncp-fetch"), arguments, stderr: "\(folder)/\(batch).fetch.log")
+        let batchStarted = Date()
         let reports = await runBatch(stage, stdout: "\(folder)/\(batch)-report.ndjson", count: parts.count, environment: environment)
         var complete = Set<String>()
         var done: [(PlannedStep, String?)] = []
@@ -224,13 +225,14 @@ public final class ReportRunner: Sendable {
             for (part, report) in results {
                 if report.status == "ok" {
                     record(outcome(customer, step, step: "fetch", region: regionLabel(part.region), status: "ok", items: report.count,
-                                   seconds: report.seconds, exit: 0))
+                                   seconds: report.seconds, exit: 0, started: batchStarted))
                 } else {
                     let code = report.exit ?? Int(ExitStatus.software.rawValue)
                     let message = report.error ?? "exit \(code)"
                     record(outcome(customer, step, step: "fetch", region: regionLabel(part.region),
                                    status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                                   items: ReportRunner.countItems(part.file), seconds: report.seconds, exit: code, error: message))
+                                   items: ReportRunner.countItems(part.file), seconds: report.seconds, exit: code, error: message,
+                                   started: batchStarted))
                 }
             }
             // The regions that completed still load; a step none of whose regions did is skipped.
@@ -348,15 +350,21 @@ public final class ReportRunner: Sendable {
 
     func firstStepName(_ step: PlannedStep) -> String { step.kind == .inventory ? "fetch" : "metrics" }
 
+    /// `started`: when the child doing the step started (a batch's start for its entries);
+    /// else `seconds` before now. A skipped step has no times.
     func outcome(_ customer: RosterEntry, _ step: PlannedStep, step name: String, region: String? = nil, status: String, items: Int? = nil,
-                 seconds: Double? = nil, exit: Int? = nil, error: String? = nil) -> OutcomeRecord {
+                 seconds: Double? = nil, exit: Int? = nil, error: String? = nil, started: Date? = nil) -> OutcomeRecord {
+        let ended = Date()
+        let began = status == "skipped" ? nil : started ?? seconds.map { ended.addingTimeInterval(-$0) }
+        let zone = settings.period.timeZone
         // A step over every region without one of its own (metrics, a list's load) says "all".
         let region = region ?? settings.region ?? (ReportRunner.isRegional(step) || step.kind != .inventory ? "all" : "global")
         return OutcomeRecord(customer: customer.customerID, period: settings.period.label, platform: step.platform.rawValue,
                              region: region, resource: step.resource, step: name, status: status,
                              items: items, seconds: seconds.map { ($0 * 1000).rounded() / 1000 }, exit: exit,
                              // A child redacts what it knows; this knows the database's secrets too.
-                             error: error.map { Redactor.shared.redact($0) })
+                             error: error.map { Redactor.shared.redact($0) },
+                             started: began.map { Timestamps.iso8601($0, in: zone) }, ended: began.map { _ in Timestamps.iso8601(ended, in: zone) })
     }
 
     func tool(_ name: String) -> String { "\(settings.binDirectory)/\(name)" }
@@ -428,12 +436,12 @@ public final class ReportRunner: Sendable {
             let code = Int(statuses[failed])
             let message = ReportRunner.lastError(fetch[failed].stderrPath) ?? "exit \(code)"
             record(outcome(customer, step, step: fetchName, status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                           items: items, seconds: seconds, exit: code, error: message))
+                           items: items, seconds: seconds, exit: code, error: message, started: started))
             record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: the \(fetchName) step did not complete"))
             record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the \(fetchName) step did not complete"))
             return
         }
-        record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0))
+        record(outcome(customer, step, step: fetchName, status: "ok", items: items, seconds: seconds, exit: 0, started: started))
         for slice in pending(customer, step, data: data, folder: folder, fetched: fetched) { await enqueue(slice) }
     }
 
@@ -467,10 +475,12 @@ public final class ReportRunner: Sendable {
         var written: [(slice: Pending, input: String)] = []
         for (index, (slice, report)) in zip(slices, jsonReports).enumerated() {
             if report.status == "ok" {
-                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "ok", items: report.count, seconds: jsonSeconds, exit: 0))
+                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "ok", items: report.count, seconds: jsonSeconds, exit: 0,
+                               started: started))
                 written.append((slice, viewed ? rows(index) : slice.data))
             } else {
-                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "failed", exit: report.exit, error: report.error))
+                record(outcome(slice.customer, slice.step, step: "json", region: slice.regions, status: "failed", exit: report.exit, error: report.error,
+                               started: started))
                 record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "skipped", error: "nothing loaded: the json step failed"))
             }
         }
@@ -489,16 +499,18 @@ public final class ReportRunner: Sendable {
         ] + settings.loadArguments, stderr: "\(base).load.log")
         let loadCount = written.count
         let loadEnvironment = settings.environment.merging(settings.databaseEnvironment) { $1 }
-        let loadReports = await tableLocks.withLock(settings.singleWriter ? "database" : table) {
-            await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount, environment: loadEnvironment)
+        let (loadStarted, loadReports) = await tableLocks.withLock(settings.singleWriter ? "database" : table) {
+            (Date(), await self.runBatch(load, stdout: "\(base).load-report.ndjson", count: loadCount, environment: loadEnvironment))
         }
         Log.shared.debug("loaded", ["table": table, "slices": "\(loadCount)"])
         for ((slice, input), report) in zip(written, loadReports) {
             if report.status == "ok" {
-                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "ok", items: report.count, seconds: report.seconds, exit: 0))
+                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "ok", items: report.count, seconds: report.seconds, exit: 0,
+                               started: loadStarted))
                 loaded.withLock { $0.append(contentsOf: Set([slice.data, input])) }
             } else {
-                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "failed", seconds: report.seconds, exit: report.exit, error: report.error))
+                record(outcome(slice.customer, slice.step, step: "load", region: slice.regions, status: "failed", seconds: report.seconds, exit: report.exit,
+                               error: report.error, started: loadStarted))
             }
         }
     }

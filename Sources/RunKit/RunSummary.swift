@@ -9,24 +9,34 @@ public enum RunSummary {
         return 0
     }
 
-    public static func print(_ records: [OutcomeRecord], customers: [String], seconds: Double, runDirectory: String) {
+    /// The table on stderr: per customer the outcome records by status and the rows loaded
+    /// (the numbers the summary card shows, from the same RunCounts), then one line per group
+    /// of like failures (a refused key is one line for the customer, not one per step).
+    public static func print(_ records: [OutcomeRecord], customers: [String], seconds: Double, runDirectory: String,
+                             language: ReportLanguage = .en) {
         guard Log.shared.isEnabled(.warning) else { return }
-        func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-            let padding = String(repeating: " ", count: max(0, width - text.count))
-            return left ? text + padding : padding + text
+        FileHandle.standardError.write(Data((lines(records, customers: customers, seconds: seconds, runDirectory: runDirectory,
+                                                    language: language).joined(separator: "\n") + "\n").utf8))
+    }
+
+    public static func lines(_ records: [OutcomeRecord], customers: [String], seconds: Double, runDirectory: String,
+                             language: ReportLanguage = .en) -> [String] {
+        let counts = RunCounts(records, customers: customers)
+        let idWidth = max(20, (counts.customers.map { TextWidth.of($0.id) }.max() ?? 0) + 2)
+        let columns = OutcomeRecord.statuses.map { max(8, TextWidth.of(language.status($0)) + 2) }
+        let rowsWidth = max(10, TextWidth.of(language.rows) + 2)
+        var lines = [TextWidth.pad(language.customer, idWidth, left: true)
+            + zip(OutcomeRecord.statuses, columns).map { TextWidth.pad(language.status($0), $1) }.joined()
+            + TextWidth.pad(language.rows, rowsWidth)]
+        for customer in counts.customers {
+            lines.append(TextWidth.pad(customer.id, idWidth, left: true)
+                + zip(OutcomeRecord.statuses, columns).map { TextWidth.pad("\(customer.count($0))", $1) }.joined()
+                + TextWidth.pad("\(customer.rows)", rowsWidth))
         }
-        var lines = [pad("customer", 20, left: true) + pad("ok", 6) + pad("denied", 8) + pad("failed", 8) + pad("rows", 10)]
-        for customer in customers {
-            let mine = records.filter { $0.customer == customer }
-            let steps = mine.filter { $0.step == "fetch" || $0.step == "metrics" }
-            let rows = mine.filter { $0.step == "load" && $0.status == "ok" }.reduce(0) { $0 + ($1.items ?? 0) }
-            lines.append(pad(customer, 20, left: true) + pad("\(steps.filter { $0.status == "ok" }.count)", 6)
-                         + pad("\(steps.filter { $0.status == "denied" }.count)", 8) + pad("\(mine.filter { $0.status == "failed" }.count)", 8) + pad("\(rows)", 10))
+        for problem in counts.problems {
+            lines.append("  \(language.status(problem.status)) \(problem.customer) \(problem.location(language)): " + (problem.error ?? language.noMessage))
         }
-        for record in records where record.status == "failed" || record.status == "denied" {
-            lines.append("  \(record.status) \(record.customer) \(record.platform)/\(record.resource) \(record.step) (exit \(record.exit ?? 0)): \(record.error ?? "")")
-        }
-        lines.append(String(format: "%d outcome records in %.1f s; logs and outcomes in ", records.count, seconds) + runDirectory)
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        lines.append(language.footer(records: records.count, seconds: seconds, runDirectory: runDirectory))
+        return lines
     }
 }

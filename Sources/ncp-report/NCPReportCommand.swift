@@ -88,6 +88,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Flag(help: "Print the resolved plan per customer and stop; nothing is called.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Language of the stderr table and the summary card: en or ko ($REPORT_LANG, default en).", valueName: "en|ko"))
+    var lang: String?
+
     @Flag(inversion: .prefixedNo, help: "Post the Teams summary card (default: when a webhook is configured).")
     var notify: Bool?
 
@@ -116,6 +119,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
         guard ["standard", "v2"].contains(layout) else { throw Failure(.usage, "--layout must be standard or v2") }
         let view = layout == "v2" ? View.named("v2") : nil
+        let language = try ReportLanguage.resolve(lang ?? ProcessInfo.processInfo.environment["REPORT_LANG"])
         let environment = ProcessInfo.processInfo.environment
         let fallback = EnvironmentFallback(environment)
         let configPath = fallback.resolve(config, flag: "--config", env: ["REPORT_CONFIG"], default: "config/report.json")!.value
@@ -170,7 +174,8 @@ struct NCPReportCommand: AsyncParsableCommand {
         }
 
         let outDirectory = fallback.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"], default: "out")!.value
-        let stamp = Timestamps.iso8601UTC(Date()).replacingOccurrences(of: ":", with: "")
+        // Named in the report's time zone (Asia/Seoul by default), like the data.
+        let stamp = Timestamps.iso8601(Date(), in: reportPeriod.timeZone).replacingOccurrences(of: ":", with: "")
         let runDirectory = runDir ?? "\(outDirectory)/runs/\(reportPeriod.label)-\(plan)-\(stamp)"
         do {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -228,13 +233,14 @@ struct NCPReportCommand: AsyncParsableCommand {
         try? outcomesFile?.close()
         try OutputStream.stdout.flush()
         let records = collected.withLock { $0 }
-        RunSummary.print(records, customers: work.map(\.0.customerID), seconds: Date().timeIntervalSince(started), runDirectory: runDirectory)
+        RunSummary.print(records, customers: work.map(\.0.customerID), seconds: Date().timeIntervalSince(started), runDirectory: runDirectory,
+                         language: language)
 
         var status = RunSummary.exitStatus(records, strict: strict)
         let webhookConfigured = webhookFile != nil || !(environment["TEAMS_WEBHOOK_URL"] ?? "").isEmpty
         if notify ?? webhookConfigured {
             let title = "NCP \(plan) report \(reportPeriod.label)"
-            var arguments = ["--summary", "--title", title, "-q"]
+            var arguments = ["--summary", "--title", title, "--lang", language.rawValue, "-q"]
             if let webhookFile { arguments += ["--webhook-file", webhookFile] }
             let notifyEnvironment = childEnvironment.merging(ChildEnvironment.teams(from: environment)) { $1 }
             let posted = try await ProcessPipeline(

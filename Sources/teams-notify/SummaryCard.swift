@@ -4,59 +4,49 @@ import ReportKit
 /// customer with their messages, cut with "N more not shown" to stay under the byte budget
 /// (Teams' hard limit is 28,672 bytes of message; we aim well below).
 enum SummaryCard {
-    static func build(_ records: [OutcomeRecord], title: String?, maxBytes: Int) -> (payload: JSONValue, shownFailures: Int) {
-        var counts: [String: Int] = [:]
-        var customers: [String] = []
-        var perCustomer: [String: [String: Int]] = [:]
-        for record in records {
-            counts[record.status, default: 0] += 1
-            if perCustomer[record.customer] == nil { customers.append(record.customer) }
-            perCustomer[record.customer, default: [:]][record.status, default: 0] += 1
-        }
-        // Failures grouped by customer (in order of first appearance), each group in input order.
-        let problems = records.enumerated().filter { $0.element.status == "failed" || $0.element.status == "denied" }
-            .sorted { a, b in
-                let (ca, cb) = (customers.firstIndex(of: a.element.customer)!, customers.firstIndex(of: b.element.customer)!)
-                return ca != cb ? ca < cb : a.offset < b.offset
-            }
-            .map(\.element)
+    static func build(_ records: [OutcomeRecord], title: String?, maxBytes: Int, language: ReportLanguage = .en)
+        -> (payload: JSONValue, shownFailures: Int) {
+        // The same counts as the runner's stderr table: every record by status, like
+        // failures of one customer grouped into one line.
+        let counts = RunCounts(records)
+        let customers = counts.customers
+        let problems = counts.problems
         let severity: AdaptiveCard.Severity =
-            counts["failed", default: 0] > 0 ? .error : counts["denied", default: 0] > 0 ? .warning : .good
+            counts.count("failed") > 0 ? .error : counts.count("denied") > 0 ? .warning : .good
         let periods = Array(Set(records.map(\.period).filter { !$0.isEmpty })).sorted()
         let heading = title ?? "NCP report \(periods.isEmpty ? "run" : periods.joined(separator: ", ")): " + (
-            severity == .good ? "all \(records.count) steps succeeded" : "\(counts["failed", default: 0]) failed, \(counts["denied", default: 0]) denied")
+            severity == .good ? language.allSucceeded(records.count) : language.failedDenied(counts.count("failed"), counts.count("denied")))
 
         func render(customerLimit: Int, failureLimit: Int) -> JSONValue {
             var body: [JSONValue] = [AdaptiveCard.header(heading, severity)]
             body.append(AdaptiveCard.facts(
-                [("Steps", "\(records.count)"), ("Customers", "\(customers.count)")]
-                    + OutcomeRecord.statuses.map { ($0, "\(counts[$0, default: 0])") }))
+                [(language.steps, "\(records.count)"), (language.customers, "\(customers.count)")]
+                    + OutcomeRecord.statuses.map { (language.status($0), "\(counts.count($0))") }))
             if !customers.isEmpty {
-                body.append(AdaptiveCard.text("Per customer", weight: "Bolder"))
+                body.append(AdaptiveCard.text(language.perCustomer, weight: "Bolder"))
                 let shown = customers.prefix(customerLimit).map { customer -> (String, String) in
-                    let byStatus = perCustomer[customer, default: [:]]
-                    let text = OutcomeRecord.statuses.compactMap { status in byStatus[status].map { "\(status) \($0)" } }
-                    return (customer, text.joined(separator: " · "))
+                    let text = OutcomeRecord.statuses.compactMap { status in
+                        customer.byStatus[status].map { "\(language.status(status)) \($0)" }
+                    } + (customer.rows > 0 ? ["\(language.rows) \(customer.rows)"] : [])
+                    return (customer.id, text.joined(separator: " · "))
                 }
                 body.append(AdaptiveCard.facts(Array(shown)))
                 if customers.count > customerLimit {
-                    body.append(AdaptiveCard.text("…and \(customers.count - customerLimit) more customers not shown", subtle: true))
+                    body.append(AdaptiveCard.text(language.moreCustomers(customers.count - customerLimit), subtle: true))
                 }
             }
             if !problems.isEmpty {
-                body.append(AdaptiveCard.text("Failures and denials", weight: "Bolder"))
+                body.append(AdaptiveCard.text(language.problemsHeading, weight: "Bolder"))
                 var current: String?
-                for record in problems.prefix(failureLimit) {
-                    if record.customer != current {
-                        body.append(AdaptiveCard.text(record.customer, weight: "Bolder"))
-                        current = record.customer
+                for problem in problems.prefix(failureLimit) {
+                    if problem.customer != current {
+                        body.append(AdaptiveCard.text(problem.customer, weight: "Bolder"))
+                        current = problem.customer
                     }
-                    let place = [record.platform, record.region, record.resource].filter { !$0.isEmpty }.joined(separator: "/")
-                    let how = [record.step, record.exit.map { "exit \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-                    body.append(AdaptiveCard.text("\(record.status == "denied" ? "⚠️" : "❌") \(place) (\(how)): \(record.error ?? "no message")"))
+                    body.append(AdaptiveCard.text("\(problem.status == "denied" ? "⚠️" : "❌") \(problem.location(language)): " + (problem.error ?? language.noMessage)))
                 }
                 if problems.count > failureLimit {
-                    body.append(AdaptiveCard.text("…and \(problems.count - failureLimit) more not shown", weight: "Bolder"))
+                    body.append(AdaptiveCard.text(language.moreProblems(problems.count - failureLimit), weight: "Bolder"))
                 }
             }
             return AdaptiveCard.envelope(AdaptiveCard.card(body: body))

@@ -66,6 +66,9 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
     @Flag(help: "Read outcome records (NDJSON) from stdin and post one summary card.")
     var summary = false
 
+    @Option(help: ArgumentHelp("Language of the summary card's own words: en or ko ($REPORT_LANG, default en). Data stays as it is.", valueName: "en|ko"))
+    var lang: String?
+
     @Option(help: ArgumentHelp("Byte budget of the summary payload (default 20000; Teams refuses more than 28672).", valueName: "n"))
     var maxBytes: Int = 20_000
 
@@ -100,7 +103,8 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
             guard !records.isEmpty else {
                 throw Failure(.noInput, "no outcome records on stdin: the run wrote none, so there is nothing to summarise (a green card would be a lie)")
             }
-            let (card, shown) = SummaryCard.build(records, title: title, maxBytes: maxBytes)
+            let language = try ReportLanguage.resolve(lang ?? EnvironmentFallback.process["REPORT_LANG"])
+            let (card, shown) = SummaryCard.build(records, title: title, maxBytes: maxBytes, language: language)
             Log.shared.info("summary", ["records": "\(records.count)", "failuresShown": "\(shown)", "bytes": "\(card.compactBytes.count)"])
             return card
         }

@@ -55,6 +55,20 @@ struct TeamsNotifyEndToEndTests {
         #expect(try same(result.stdout, Self.fixture("teams-summary.json")))
     }
 
+    @Test func aKoreanCardCountsWhatTheTableCountsAndARefusedKeyIsOneLine() throws {
+        let refused = "HTTP 401: Authentication Failed"
+        let records = ["server", "block-storage", "nas-volume"].map {
+            #"{"customer":"bravo","period":"2026-10","platform":"vpc","region":"KR","resource":"\#($0)","step":"fetch","status":"failed","exit":77,"error":"\#(refused)"}"#
+        }.joined(separator: "\n")
+        let result = try notify(["--dry-run", "--summary", "--lang", "ko"], stdin: records)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("실패 3, 권한 없음 0"))
+        #expect(result.stdout.contains(#""title":"고객별""#) || result.stdout.contains("고객별"))
+        #expect(result.stdout.components(separatedBy: refused).count - 1 == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("3개 단계 (exit 77): vpc/KR/server (fetch), vpc/KR/block-storage (fetch), vpc/KR/nas-volume (fetch)"))
+        #expect(try notify(["--dry-run", "--summary", "--lang", "fr"], stdin: records).status == 64)
+    }
+
     @Test func fiveHundredFailuresAreCutToTheBudget() throws {
         let records = (1...500).map { index in
             #"{"customer":"customer-\#(index % 40)","period":"2026-10","platform":"vpc","region":"KR","resource":"server","step":"fetch","status":"failed","exit":69,"error":"Error Message: Endpoint Error (GET /vserver/v2/getServerInstanceList, errorCode 500, HTTP 503) attempt \#(index)"}"#

@@ -56,6 +56,17 @@ wrapped_tools() {
   [ -z "$(grep -l -e other-secret-4410 -e '^AZURE_CLIENT_SECRET=' -- *)" ]
 }
 
+@test "outcome records say when each step started and ended, in Seoul time like the run folder's name" {
+  run --separate-stderr report --no-notify
+  [ "$status" -eq 0 ]
+  printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/outcomes.ndjson"
+  # Every step that ran has both times, with the +09:00 offset, started <= ended.
+  [ "$(jq -s '[.[] | select(.status != "skipped")] | length' "$BATS_TEST_TMPDIR/outcomes.ndjson")" -gt 0 ]
+  [ "$(jq -s '[.[] | select(.status != "skipped") | select((.started | test("\\+09:00$") | not) or (.ended | test("\\+09:00$") | not)
+        or ((.started | sub("\\+09:00$"; "Z") | fromdate) > (.ended | sub("\\+09:00$"; "Z") | fromdate)))] | length' "$BATS_TEST_TMPDIR/outcomes.ndjson")" -eq 0 ]
+  ls "$OUT/runs" | grep -Eq '^2026-10-tiny-[0-9-]+T[0-9]{6}(\.[0-9]+)?\+0900$'
+}
+
 @test "run by bare name from PATH, ncp-report runs its own tools, never ./ncp-fetch from the current directory" {
   mkdir -p "$BATS_TEST_TMPDIR/path" "$BATS_TEST_TMPDIR/cwd"
   ln -s "$REPORT_BIN_DIR/ncp-report" "$BATS_TEST_TMPDIR/path/ncp-report"

@@ -11,11 +11,16 @@ public struct OutcomeRecord: Sendable, Equatable {
     public var seconds: Double?
     public var exit: Int?
     public var error: String?
+    /// When the step's work started and ended (ISO 8601 in the report's time zone); nil for a
+    /// step that never ran (skipped).
+    public var started: String?
+    public var ended: String?
 
     public static let statuses = ["ok", "skipped", "denied", "failed"]
 
     public init(customer: String, period: String = "", platform: String = "", region: String = "", resource: String = "",
-                step: String = "", status: String, items: Int? = nil, seconds: Double? = nil, exit: Int? = nil, error: String? = nil) {
+                step: String = "", status: String, items: Int? = nil, seconds: Double? = nil, exit: Int? = nil, error: String? = nil,
+                started: String? = nil, ended: String? = nil) {
         self.customer = customer
         self.period = period
         self.platform = platform
@@ -27,6 +32,8 @@ public struct OutcomeRecord: Sendable, Equatable {
         self.seconds = seconds
         self.exit = exit
         self.error = error
+        self.started = started
+        self.ended = ended
     }
 
     /// Reads one record; a missing `customer` or an unknown `status` is an error naming the field.
@@ -42,7 +49,8 @@ public struct OutcomeRecord: Sendable, Equatable {
             customer: customer, period: object["period"]?.scalarText ?? "", platform: object["platform"]?.scalarText ?? "",
             region: object["region"]?.scalarText ?? "", resource: object["resource"]?.scalarText ?? "",
             step: object["step"]?.scalarText ?? "", status: status, items: object["items"]?.intValue,
-            seconds: object["seconds"]?.doubleValue, exit: object["exit"]?.intValue, error: object["error"]?.stringValue)
+            seconds: object["seconds"]?.doubleValue, exit: object["exit"]?.intValue, error: object["error"]?.stringValue,
+            started: object["started"]?.stringValue, ended: object["ended"]?.stringValue)
     }
 
     /// The NDJSON line the runner writes: every field of DESIGN.md §6, null where unknown.
@@ -52,6 +60,7 @@ public struct OutcomeRecord: Sendable, Equatable {
             ("customer", .string(customer)), ("period", .string(period)), ("platform", .string(platform)), ("region", .string(region)),
             ("resource", .string(resource)), ("step", .string(step)), ("status", .string(status)), ("items", optional(items) { .int($0) }),
             ("seconds", optional(seconds) { .double($0) }), ("exit", optional(exit) { .int($0) }), ("error", optional(error) { .string($0) }),
+            ("started", optional(started) { .string($0) }), ("ended", optional(ended) { .string($0) }),
         ]))
     }
 }
