@@ -4,22 +4,28 @@
 REPORT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPORT_ROOT
 
-# Debian packages the toolkit needs to build, test and run.
-REPORT_APT_PACKAGES=(
-  ca-certificates git pkg-config
-  curl openssl              # tests: the stand-in az, certificates for kv-get
-  libcurl4-openssl-dev      # CCurl: HTTP for every tool
-  zlib1g-dev                # CZlib: ncp-json --gzip
-  unixodbc unixodbc-dev     # CODBC: ncp-load
-  libsqliteodbc             # SQLite3 ODBC driver: the embedded default database
-  odbc-postgresql           # psqlODBC, tested against a real PostgreSQL
-  postgresql                # the server the database tests start (and stop)
-  tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
+# Debian packages, by what needs them. Running (the release package's Depends) is the
+# smallest set; building adds headers and git; testing adds the database servers and linters.
+REPORT_RUN_PACKAGES=(
+  ca-certificates tzdata     # HTTPS; Asia/Seoul for date(1) in the job scripts
+  libcurl4 zlib1g            # HTTP for every tool; ncp-json --gzip
+  unixodbc libsqliteodbc     # ncp-load and the embedded SQLite default
+  jq curl python3            # the job scripts (rosters, cards without the toolkit)
+)
+REPORT_BUILD_PACKAGES=(
+  git pkg-config
+  libcurl4-openssl-dev      # CCurl
+  zlib1g-dev                # CZlib
+  unixodbc-dev              # CODBC
+)
+REPORT_TEST_PACKAGES=(
+  openssl                   # certificates for kv-get's tests
+  odbc-postgresql postgresql    # psqlODBC, tested against a real PostgreSQL the tests start
   odbc-mariadb mariadb-server   # MariaDB Connector/ODBC, tested against a real MariaDB
-  jq bats shellcheck        # scripts, their tests and their lint
+  tdsodbc                   # FreeTDS: SQL Server driver (tests check it loads)
+  bats shellcheck           # the scripts' tests and lint
   sqlite3                   # tests read the SQLite database
-  python3 python3-yaml      # free_port, wall (scripts/lib.sh); the pipeline YAML test
-  tzdata                    # Asia/Seoul for date(1) in vm-start --if-last-day
+  python3-yaml              # the pipeline YAML test
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -29,10 +35,20 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Installs whatever is missing of REPORT_APT_PACKAGES (apt-get update first when it must).
+# Installs whatever is missing of the given sets (run, build, test; default all three),
+# apt-get update first when it must.
 install_packages() {
-  local missing=() package
-  for package in "${REPORT_APT_PACKAGES[@]}"; do
+  local missing=() package wanted=() set
+  [ "$#" -gt 0 ] || set -- run build test
+  for set in "$@"; do
+    case "$set" in
+      run) wanted+=("${REPORT_RUN_PACKAGES[@]}") ;;
+      build) wanted+=("${REPORT_BUILD_PACKAGES[@]}") ;;
+      test) wanted+=("${REPORT_TEST_PACKAGES[@]}") ;;
+      *) die "install_packages: unknown set '$set' (run, build, test)" 70 ;;
+    esac
+  done
+  for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
@@ -60,11 +76,14 @@ build_release() {
   done
 }
 
-# Sets BIN to the folder with the tools: $REPORT_BIN_DIR when given (tests, pipelines with a
-# prebuilt toolkit), else a release build made now by scripts/setup (packages included).
+# Sets BIN to the folder with the tools: $REPORT_BIN_DIR when given (tests), else the
+# installed release's bin/ beside these scripts (/opt/msp-ncp-report), else a release build
+# made now by scripts/setup (a checkout; packages included).
 resolve_bin() {
   if [ -n "${REPORT_BIN_DIR:-}" ]; then
     BIN="$REPORT_BIN_DIR"
+  elif [ -x "$REPORT_ROOT/bin/ncp-report" ]; then
+    BIN="$REPORT_ROOT/bin"
   else
     "$REPORT_ROOT/scripts/setup" >&2
     BIN="$REPORT_ROOT/.build/release"

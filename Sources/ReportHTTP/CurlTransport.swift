@@ -148,7 +148,7 @@ private final class Engine: @unchecked Sendable {
         _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Engine.millis(job.timeouts.connect))
         _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Engine.millis(job.timeouts.total))
         _ = ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
-        _ = ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, "msp-ncp-report/\(ToolVersion.current)")
+        _ = ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, "msp-ncp-report/\(ToolVersion.release)")
         if let host = URLComponents(string: request.url)?.host, URLPolicy.isLoopbackOrIMDS(host) {
             // Never send loopback or IMDS traffic through a proxy (IMDS documents "no proxy").
             _ = ccurl_easy_setopt_string(easy, CURLOPT_NOPROXY, "*")

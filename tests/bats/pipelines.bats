@@ -62,7 +62,7 @@ for path in files:
             if isinstance(node.get(key), str):
                 if uses_free_text(node[key]):
                     problems.append(f"{name}: free-text parameter {uses_free_text(node[key])} in an inline {key} script: pass it in env:")
-                scripts += [w for w in node[key].split() if w.startswith("scripts/")]
+                scripts += [w for w in node[key].split() if w.startswith(("scripts/", "/opt/msp-ncp-report/"))]
         env = node.get("env") if isinstance(node.get("env"), dict) else {}
         for key, value in env.items():
             for ref in re.findall(r"\$\(([A-Za-z0-9_.-]+)\)", str(value)):
@@ -71,7 +71,8 @@ for path in files:
             if key == "REPORT_SCHEDULE" and crons and value not in crons:
                 problems.append(f"{name}: REPORT_SCHEDULE {value!r} is not this pipeline's cron {sorted(crons)}")
     for script in scripts:
-        full = os.path.join(root, script)
+        # The installed release is this repository's files under /opt/msp-ncp-report (scripts/release).
+        full = os.path.join(root, script.removeprefix("/opt/msp-ncp-report/"))
         if not (os.path.isfile(full) and os.access(full, os.X_OK)):
             problems.append(f"{name}: {script} is not an executable file")
     print(name, "ok:", ", ".join(sorted(set(scripts))) or "-")
@@ -84,7 +85,16 @@ PY
   run check
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "$(printf '%s\n' "$output" | grep -c ' ok: ')" -eq 6 ]
+  [ "$(printf '%s\n' "$output" | grep -c ' ok: ')" -eq 8 ]
+  # The report jobs run the chosen release's scripts, never a checkout's build.
+  for yml in monthly-v2 weekly cycle-20th; do
+    grep -q 'template: templates/install-release-steps.yml' "$BATS_TEST_DIRNAME/../../azure-pipelines/$yml.yml"
+    run ! grep -q 'scripts/setup' "$BATS_TEST_DIRNAME/../../azure-pipelines/$yml.yml"
+  done
+  # Every script a pipeline runs from /opt/msp-ncp-report is one the release package installs.
+  for script in $(grep -ho '/opt/msp-ncp-report/scripts/[a-z/.-]*' "$BATS_TEST_DIRNAME"/../../azure-pipelines/*.yml | sort -u); do
+    grep -q "${script##*/scripts/}" "$BATS_TEST_DIRNAME/../../scripts/release" || [[ "$script" == */pipeline/*.sh ]]
+  done
   # Every secret the YAML reads is documented for the operator.
   for secret in teams-webhook database-server database-name database-user db-password; do
     grep -q -- "$secret" "$BATS_TEST_DIRNAME/../../docs/pipelines.md"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bats
+# scripts/release: one Debian package that runs without a compiler, its dependencies declared,
+# --version naming the release and the commit, the job scripts finding the installed tools.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  ROOT="$BATS_TEST_DIRNAME/../.."
+}
+
+@test "the release is a Debian package with what running needs, and its tools name release and commit" {
+  run --separate-stderr "$ROOT/scripts/release" --bin-dir "$REPORT_BIN_DIR" --out "$BATS_TEST_TMPDIR/dist"
+  [ "$status" -eq 0 ]
+  deb="$output"
+  version="$(sed -n 's/.*static let release = "\([0-9.]*\)".*/\1/p' "$ROOT/Sources/ReportKit/Core/ToolVersion.swift")"
+  [ "$deb" = "$BATS_TEST_TMPDIR/dist/msp-ncp-report_${version}_amd64.deb" ]
+  # Running needs these; building and testing needs (swift, servers, bats) are not declared.
+  depends="$(dpkg-deb --field "$deb" Depends)"
+  for package in libcurl4 unixodbc libsqliteodbc zlib1g; do [[ "$depends" == *"$package"* ]]; done
+  [[ "$depends" != *postgresql,* && "$depends" != *bats* && "$depends" != *swift* ]]
+  [[ "$(dpkg-deb --field "$deb" Recommends)" == *tdsodbc* ]]
+  dpkg-deb -x "$deb" "$BATS_TEST_TMPDIR/root"
+  opt="$BATS_TEST_TMPDIR/root/opt/msp-ncp-report"
+  [ "$(readlink "$BATS_TEST_TMPDIR/root/usr/bin/ncp-report")" = /opt/msp-ncp-report/bin/ncp-report ]
+  commit="$(git -C "$ROOT" rev-parse --short=12 HEAD)"
+  run "$opt/bin/ncp-fetch" --version
+  [[ "$output" == "$version (commit $commit"* ]]
+  [[ "$output" == *", built $(date -u +%Y-%m-%d))" ]]
+  # The job scripts run the installed tools, never a build.
+  [ -x "$opt/scripts/pipeline/weekly.sh" ] && [ -f "$opt/config/report.json" ]
+  REPORT_BIN_DIR= run --separate-stderr "$opt/scripts/report" --roster-file /nonexistent --plan monthly --dry-run
+  [ "$status" -eq 66 ]
+  [[ "$stderr" == *"cannot read the roster file"* ]]
+  [ ! -e "$opt/.build" ]
+}
+
+@test "a checkout's tools say they are a development build" {
+  run "$REPORT_BIN_DIR/ncp-load" --version
+  [[ "$output" == *"(development build)" ]]
+}
