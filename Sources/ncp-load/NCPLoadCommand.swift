@@ -15,7 +15,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
 
             Into a table that already exists (a DBA's, such as the v2 system's), each field goes to the column of the same name (regardless of case where the database ignores it) as that column's type: integer columns take integers and whole floats (3.0; 1.5 is an error naming line, column and value), float and decimal columns numbers, text columns anything (numbers as their literal text), DATETIME/TIMESTAMP/DATE columns without a time zone 'YYYY-MM-DD HH:MM[:SS[.fff]]' and ISO 8601 with an offset, stored as the wall-clock time written (2026-11-01T00:10:00+09:00 → 2026-11-01 00:10:00). A partition column or fields the table lacks are added (ALTER TABLE … ADD; older rows get NULL), and each addition is said on stderr. --no-ddl never creates or alters anything: if the table or a column is missing, ncp-load fails before writing anything (exit 78) and prints on stdout the CREATE TABLE / ALTER TABLE statements a DBA can run.
 
-            Connection, first that is given: --connection-string-file FILE, --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db (default ./report.sqlite) through the SQLite3 ODBC driver.
+            Connection, first that is given: a flag (--connection-string-file FILE, --connection-string or --dsn without a password, --db FILE: an explicit flag always wins over the environment), then $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server', always encrypted: Encrypt=yes, or Encryption=require for FreeTDS), else the SQLite file $REPORT_DB (default ./report.sqlite) through the SQLite3 ODBC driver. -v and --check say which one was used and which others were set but not used.
 
             Examples:
               ncp-fetch server --trailer | ncp-load --table server --partition period=2026-10 --partition customer=alpha --require-trailer
@@ -59,7 +59,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An ODBC data source name.", valueName: "name"))
     var dsn: String?
 
-    @Option(help: ArgumentHelp("SQLite file for the embedded default ($REPORT_DB).", valueName: "file"))
+    @Option(help: ArgumentHelp("SQLite file to load into; wins over $ODBC_CONNECTION_STRING and DATABASE_* (without it, those, else $REPORT_DB, else ./report.sqlite).", valueName: "file"))
     var db: String?
 
 
@@ -143,12 +143,15 @@ struct NCPLoadCommand: AsyncParsableCommand {
     func connectionSettings() throws -> ConnectionSettings {
         let environment = EnvironmentFallback.process
         return try ConnectionSettings.resolve(
-            string: connectionString, file: connectionStringFile, dsn: dsn, database: db ?? environment["REPORT_DB"] ?? "report.sqlite",
+            string: connectionString, file: connectionStringFile, dsn: dsn, db: db, database: environment["REPORT_DB"] ?? "report.sqlite",
             environment: environment)
     }
 
     func connect(_ settings: ConnectionSettings) throws -> (ODBCConnection, Dialect) {
-        Log.shared.info("connecting", ["source": settings.source])
+        Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString)])
+        if !settings.shadowed.isEmpty {
+            Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
+        }
         if let file = settings.sqliteFile {
             let folder = (file as NSString).deletingLastPathComponent
             do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
@@ -229,7 +232,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         let connection = try ODBCConnection(connectionString: settings.connectionString, label: settings.label)
         let dbms = connection.info(ODBCInfo.dbmsName)
         try OutputStream.stdout.writeLine(.object(JSONObject([
-            ("source", .string(settings.source)), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
+            ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
             ("dbms", .string(dbms)), ("dbmsVersion", .string(connection.info(ODBCInfo.dbmsVersion))),
             ("driver", .string(connection.info(ODBCInfo.driverName))), ("driverVersion", .string(connection.info(ODBCInfo.driverVersion))),
         ])))

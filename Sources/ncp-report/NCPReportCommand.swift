@@ -211,8 +211,9 @@ struct NCPReportCommand: AsyncParsableCommand {
                                            { Double($0).flatMap { $0 >= 0 && $0 <= 31_536_000 ? $0 : nil } }, expected: "a number of seconds up to a year, 0 for none")
         settings.stepTimeout = timeout.value > 0 ? timeout.value : nil
         settings.stepConcurrency = max(1, inFlight / perCustomer)
-        settings.singleWriter = connectionStringFile == nil && (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
-            && (environment["DATABASE_SERVER"] ?? "").isEmpty
+        // ncp-load's precedence: --connection-string-file, then --db, then the environment.
+        settings.singleWriter = connectionStringFile == nil && (db != nil || (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
+            && (environment["DATABASE_SERVER"] ?? "").isEmpty)
         let outcomesPath = "\(runDirectory)/outcomes.ndjson"
         FileManager.default.createFile(atPath: outcomesPath, contents: nil, attributes: [.posixPermissions: 0o600])
         let outcomesFile = FileHandle(forWritingAtPath: outcomesPath)
