@@ -12,6 +12,9 @@ public struct ReportConfig: Sendable {
         public let nasUsage: Bool
         public let interval: String?
         public let description: String?
+        /// Items a report is not complete without (`vpc/server`): a denial of one of them is a
+        /// failure, not a warning (a missing server list is not a green night).
+        public var required: [String] = []
     }
 
     public struct CustomerRules: Sendable {
@@ -89,8 +92,12 @@ public struct ReportConfig: Sendable {
         for (name, value) in planObject.pairs {
             let key = "plans.\(name)"
             guard let plan = value.objectValue else { throw fail(key, "must be an object") }
-            for field in plan.keys where !["resources", "metrics", "nasUsage", "interval", "description"].contains(field) {
-                throw fail("\(key).\(field)", "unknown key (expected resources, metrics, nasUsage, interval, description)")
+            for field in plan.keys where !["resources", "metrics", "nasUsage", "interval", "description", "required"].contains(field) {
+                throw fail("\(key).\(field)", "unknown key (expected resources, metrics, nasUsage, interval, description, required)")
+            }
+            let required = try strings(plan["required"], "\(key).required") ?? []
+            for (index, pattern) in required.enumerated() {
+                try PlanResolver.checkPattern(pattern, allowPseudo: true, at: "\(path): \(key).required[\(index)]")
             }
             let resources = try strings(plan["resources"], "\(key).resources") ?? []
             for (index, pattern) in resources.enumerated() {
@@ -111,7 +118,7 @@ public struct ReportConfig: Sendable {
             }
             if resources.isEmpty, metrics.isEmpty, !nasUsage { throw fail(key, "includes nothing (no resources, metrics or nasUsage)") }
             plans[name] = PlanSpec(name: name, resources: resources, metrics: metrics, nasUsage: nasUsage, interval: interval,
-                                   description: plan["description"]?.stringValue)
+                                   description: plan["description"]?.stringValue, required: required)
         }
         var customers: [String: [CustomerRules]] = [:]
         if let customerValue = top["customers"] {

@@ -17,6 +17,8 @@ public final class ReportRunner: Sendable {
         public var environment: [String: String]
         /// What ncp-load gets on top (ChildEnvironment.database): its connection.
         public var databaseEnvironment: [String: String] = [:]
+        /// Items whose denial fails the run (the plan's `required`).
+        public var required: [String] = []
         /// Seconds a child (one step's pipeline, one batch) may run before it is stopped and
         /// its steps recorded as failed; nil: no deadline.
         public var stepTimeout: Double?
@@ -229,9 +231,9 @@ public final class ReportRunner: Sendable {
                 } else {
                     let code = report.exit ?? Int(ExitStatus.software.rawValue)
                     let message = report.error ?? "exit \(code)"
-                    record(outcome(customer, step, step: "fetch", region: regionLabel(part.region),
-                                   status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                                   items: ReportRunner.countItems(part.file), seconds: report.seconds, exit: code, error: message,
+                    let (status, error) = classify(step, code: code, message: message)
+                    record(outcome(customer, step, step: "fetch", region: regionLabel(part.region), status: status,
+                                   items: ReportRunner.countItems(part.file), seconds: report.seconds, exit: code, error: error,
                                    started: batchStarted))
                 }
             }
@@ -435,8 +437,8 @@ public final class ReportRunner: Sendable {
         if let failed = statuses.firstIndex(where: { $0 != 0 }) {
             let code = Int(statuses[failed])
             let message = ReportRunner.lastError(fetch[failed].stderrPath) ?? "exit \(code)"
-            record(outcome(customer, step, step: fetchName, status: ReportRunner.isDenial(code: code, message: message) ? "denied" : "failed",
-                           items: items, seconds: seconds, exit: code, error: message, started: started))
+            let (status, error) = classify(step, code: code, message: message)
+            record(outcome(customer, step, step: fetchName, status: status, items: items, seconds: seconds, exit: code, error: error, started: started))
             record(outcome(customer, step, step: "json", status: "skipped", error: "nothing written: the \(fetchName) step did not complete"))
             record(outcome(customer, step, step: "load", status: "skipped", error: "nothing loaded: the \(fetchName) step did not complete"))
             return
@@ -546,6 +548,14 @@ public final class ReportRunner: Sendable {
         let missing = EntryReport(status: "failed", exit: Int(status == 0 ? ExitStatus.software.rawValue : status),
                                   error: startError ?? ReportRunner.lastError(stage.stderrPath) ?? "the batch stopped early (exit \(status))")
         return Array(reports.prefix(count)) + Array(repeating: missing, count: max(0, count - reports.count))
+    }
+
+    /// A failed fetch's status: "denied" for a permission NCP withholds, unless the plan
+    /// requires the item, then "failed" saying so.
+    func classify(_ step: PlannedStep, code: Int, message: String) -> (status: String, error: String) {
+        guard ReportRunner.isDenial(code: code, message: message) else { return ("failed", message) }
+        guard settings.required.contains(where: { PlanResolver.matches($0, step.item) }) else { return ("denied", message) }
+        return ("failed", "\(message) (the plan requires \(step.item): a report without it is not complete)")
     }
 
     /// A permission NCP withholds on purpose (returnCode 800/802: the key lacks that

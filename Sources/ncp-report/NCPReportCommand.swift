@@ -207,6 +207,7 @@ struct NCPReportCommand: AsyncParsableCommand {
             units: units ?? (view != nil ? "v2" : nil), region: region?.lowercased() == "all" ? nil : region?.uppercased())
         settings.view = view
         settings.databaseEnvironment = ChildEnvironment.database(from: environment)
+        settings.required = planSpec.required
         let timeout = try fallback.resolve(stepTimeout.map { String($0) }, flag: "--step-timeout", env: ["REPORT_STEP_TIMEOUT"], default: 3600.0,
                                            { Double($0).flatMap { $0 >= 0 && $0 <= 31_536_000 ? $0 : nil } }, expected: "a number of seconds up to a year, 0 for none")
         settings.stepTimeout = timeout.value > 0 ? timeout.value : nil

@@ -125,3 +125,16 @@ wrapped_tools() {
   grep -q 'driver PostgreSQL Unicode, server 127.0.0.1' "$BATS_TEST_TMPDIR/said"
   [ -z "$(grep -e 'Ab}' -e '9pw-tail' -e 'kss-5150' -e 'c d;9' "$BATS_TEST_TMPDIR/said")" ]
 }
+
+@test "a denial of an item the plan requires fails the run; other denials stay warnings" {
+  jq '.plans.nas = {"resources": ["vpc/nas-volume", "vpc/server"], "metrics": [], "nasUsage": false}
+      | .plans.nasreq = (.plans.nas + {"required": ["vpc/nas-volume"]})' "$ROOT/config/report.json" >"$BATS_TEST_TMPDIR/req.json"
+  common=(--roster "$BATS_TEST_TMPDIR/roster.ndjson" --config "$BATS_TEST_TMPDIR/req.json" --customer bravo --region KR
+          --out "$OUT" --db "$DB" --no-notify --now 2026-11-01T00:10:00+09:00)
+  run --separate-stderr "$REPORT_BIN_DIR/ncp-report" --plan nas "${common[@]}"
+  [ "$status" -eq 0 ]
+  [ "$(printf '%s\n' "$output" | jq -r 'select(.resource == "nas-volume" and .step == "fetch") | .status')" = denied ]
+  run --separate-stderr "$REPORT_BIN_DIR/ncp-report" --plan nasreq "${common[@]}"
+  [ "$status" -eq 77 ]
+  printf '%s\n' "$output" | jq -r 'select(.resource == "nas-volume" and .step == "fetch") | "\(.status) \(.error)"' | grep -q '^failed .*the plan requires vpc/nas-volume'
+}

@@ -24,7 +24,7 @@ public struct RunCounts: Sendable {
 
         /// "classic/KR/server (load, exit 65)", or for a group "3 steps (exit 77): vpc/JPN/nas-volume
         /// (fetch), vpc/KR/nas-volume (fetch), …".
-        public func location(_ language: ReportLanguage, shown: Int = 3) -> String {
+        public func location(_ language: ReportLanguage, shown: Int = 6) -> String {
             let exitText = exit.map { "exit \($0)" }
             if places.count == 1, let only = places.first {
                 return only.place + " (" + [only.step, exitText].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ") + ")"
