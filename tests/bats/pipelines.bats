@@ -194,3 +194,21 @@ YML
   [ "$status" -eq 64 ]
   [[ "$stderr" == *"period '--db=/tmp/x' is not a period"* ]]
 }
+
+@test "the monthly entry point re-runs the customers it is given, each checked, for the period it is given" {
+  export KEY_VAULT_NAME=v DATABASE_SERVER=s DATABASE_NAME=n DATABASE_USER=u DATABASE_PWD=p SHARD=0/1
+  export BUILD_ARTIFACTSTAGINGDIRECTORY="$BATS_TEST_TMPDIR/stage" AGENT_WORKFOLDER="$BATS_TEST_TMPDIR/work"
+  REPORT_CUSTOMERS='alpha ../x' run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/pipeline/monthly.sh"
+  [ "$status" -eq 64 ]
+  [[ "$stderr" == *"customer '../x' is not a customer id"* ]]
+  # The arguments it hands on, seen through a stand-in monthly-report.
+  mkdir -p "$BATS_TEST_TMPDIR/copy/scripts/pipeline"
+  cp "$BATS_TEST_DIRNAME/../../scripts/lib.sh" "$BATS_TEST_TMPDIR/copy/scripts/"
+  cp "$BATS_TEST_DIRNAME/../../scripts/pipeline/monthly.sh" "$BATS_TEST_TMPDIR/copy/scripts/pipeline/"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$@"\n' >"$BATS_TEST_TMPDIR/copy/scripts/monthly-report"
+  chmod +x "$BATS_TEST_TMPDIR/copy/scripts/monthly-report"
+  REPORT_CUSTOMERS='alpha,charlie' REPORT_PERIOD_PARAM=2026-09 BUILD_REASON=Manual SYSTEM_PIPELINESTARTTIME='2026-11-03T01:00:00Z' \
+    run --separate-stderr "$BATS_TEST_TMPDIR/copy/scripts/pipeline/monthly.sh"
+  [ "$status" -eq 0 ]
+  [ "$(printf '%s\n' "$output" | tr '\n' ' ')" = "--shard 0/1 --layout v2 --no-notify --period 2026-09 --now 2026-11-03T01:00:00Z --customer alpha --customer charlie --run-dir $BATS_TEST_TMPDIR/stage/run --out $BATS_TEST_TMPDIR/work/report-json " ]
+}
