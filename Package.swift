@@ -19,10 +19,12 @@ let package = Package(
         .executable(name: "ncp-report", targets: ["ncp-report"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
     ],
+    // Exact versions: Package.resolved is not kept in the repository, so a build resolves the
+    // same dependencies everywhere only if they are pinned here (CHANGELOG.md notes a change).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .systemLibrary(

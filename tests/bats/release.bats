@@ -38,3 +38,9 @@ setup() {
   run "$REPORT_BIN_DIR/ncp-load" --version
   [[ "$output" == *"(development build)" ]]
 }
+
+@test "dependencies are pinned to exact versions (Package.resolved is not kept)" {
+  grep -q '\.package(url:' "$ROOT/Package.swift"
+  run ! grep -E '\.package\(url: [^)]*(from:|\.\.<|\.\.\.|branch:|revision:)' "$ROOT/Package.swift"
+  [ -z "$(grep -E '\.package\(url:' "$ROOT/Package.swift" | grep -v 'exact: "[0-9]*\.[0-9]*\.[0-9]*"')" ]
+}
