@@ -108,7 +108,7 @@ wrapped_tools() {
   printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/outcomes.ndjson"
   [ "$(jq -r 'select(.step == "fetch") | "\(.customer) \(.status) \(.exit)"' "$BATS_TEST_TMPDIR/outcomes.ndjson" | sort -u | tr '\n' ,)" = \
     "alpha ok 0,bravo failed 75,charlie ok 0," ]
-  [ "$(sqlite3 "$DB" 'select group_concat(distinct customer) from vpc_server')" = "alpha,charlie" ]
+  [ "$(sqlite3 "$DB" 'select group_concat(customer) from (select distinct customer from vpc_server order by 1)')" = "alpha,charlie" ]
   jq -r 'select(.step == "fetch") | .error' "$BATS_TEST_TMPDIR/outcomes.ndjson" | grep -q "deadline of 2 s"
   [ "$(wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl")" -eq 1 ]
   [ -z "$(pgrep -f 'sleep 600' || true)" ]

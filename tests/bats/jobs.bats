@@ -129,5 +129,7 @@ JSON
   [ "$(rows vpc_server)" -eq 5 ]
   [ "$(wc -l <"$BATS_TEST_TMPDIR/sbx2/teams.jsonl")" -eq 1 ]
   grep -q 'delta' "$BATS_TEST_TMPDIR/sbx2/teams.jsonl"
-  [[ "$stderr" == *"failed delta vpc/server fetch (exit 77)"* ]]
+  # One line for the refused key, naming the steps it stopped, not one line per step.
+  [ "$(printf '%s\n' "$stderr" | grep -c '^  failed delta ')" -eq 1 ]
+  printf '%s\n' "$stderr" | grep '^  failed delta ' | grep -q 'steps (exit 77): vpc/KR/server (fetch)'
 }

@@ -12,8 +12,9 @@ public struct RunCounts: Sendable {
         public func count(_ status: String) -> Int { byStatus[status, default: 0] }
     }
 
-    /// Failures or denials of one customer with the same exit status and message: a key the
-    /// gateway refuses fails every step alike, and is one line, not one per step.
+    /// Failures or denials of one customer with the same exit status and message, and all of a
+    /// customer's refusals (exit 77 failures): a key the gateway refuses fails every step, and
+    /// is one line, not one per step.
     public struct Problem: Sendable {
         public let customer: String
         public let status: String
@@ -59,7 +60,12 @@ public struct RunCounts: Sendable {
             if record.step == "load", record.status == "ok" { customers[at].rows += record.items ?? 0 }
             guard record.status == "failed" || record.status == "denied" else { continue }
             let place = (place: [record.platform, record.region, record.resource].filter { !$0.isEmpty }.joined(separator: "/"), step: record.step)
-            let key = [record.customer, record.status, record.exit.map(String.init) ?? "", record.error ?? ""].joined(separator: "\u{1F}")
+            // A refused key (a failure with exit 77: the gateway refused the key, not a
+            // withheld permission) fails every step with its own request in the message: one
+            // line for the customer, showing the first message. Other failures group when their
+            // messages are the same.
+            let refused = record.status == "failed" && record.exit == Int(ExitStatus.noPermission.rawValue)
+            let key = [record.customer, record.status, record.exit.map(String.init) ?? "", refused ? "" : record.error ?? ""].joined(separator: "\u{1F}")
             if let existing = problemIndex[key] {
                 problems[existing].places.append(place)
             } else {
