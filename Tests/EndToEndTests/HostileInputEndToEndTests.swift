@@ -19,7 +19,7 @@ struct HostileInputEndToEndTests {
                            environment: ToolRunner.baseEnvironment().merging(environment) { $1 }, stdin: stdin)
     }
 
-    /// `bytes` as a file.
+    /// `bytes` as a file, for input a Swift string cannot hold.
     func file(_ bytes: [UInt8]) throws -> String {
         let url = dir.appendingPathComponent("input-\(UUID().uuidString).ndjson")
         try Data(bytes).write(to: url)
@@ -53,5 +53,55 @@ struct HostileInputEndToEndTests {
             environment: ToolRunner.baseEnvironment(), stdin: "{\"a\":1}\n\(long)\n")
         #expect(result.status == 65)
         #expect(result.stderr.contains("line 2: longer than 100 bytes"))
+    }
+
+    // MARK: - Escapes and bytes
+
+    @Test(arguments: [
+        (#"{"a":1}"# + "\n" + #"{"name":"x\u0000y"}"#, #"line 2: escaped NUL (\u0000) not allowed in field "name" at byte 11"#),
+        (#"{"tags":["ok","\ud800"]}"#, #"line 1: unpaired surrogate \ud800 not allowed in field "tags" at byte 16"#),
+        (#"{"a":{"b":"\udc00x"}}"#, #"line 1: unpaired surrogate \udc00 not allowed in field "b" at byte 12"#),
+        (#"{"a":"\ud83dx"}"#, #"line 1: unpaired surrogate \ud83d not allowed in field "a" at byte 7"#),
+        (#"{"a":"\ud83d\u0041"}"#, #"line 1: unpaired surrogate \ud83d not allowed in field "a" at byte 7"#),
+        (#"{"\u0000":1}"#, #"line 1: escaped NUL (\u0000) not allowed at byte 3"#),
+    ])
+    func escapesNoDatabaseStoresAreBadData(_ stdin: String, _ expected: String) throws {
+        for tool in [["ncp-json"], ["ncp-load", "--dry-run"]] {
+            let args = tool[0] == "ncp-json"
+                ? ["--out", dir.path, "--customer", "alpha", "--period", "2026-10", "--name", "s", "--format", "ndjson"]
+                : ["--db", dir.appendingPathComponent("t.sqlite").path, "--table", "t", "--dry-run"]
+            let result = try ToolRunner.run(tool[0], args, environment: ToolRunner.baseEnvironment(), stdin: stdin + "\n")
+            #expect(result.status == 65, "\(tool[0]): \(result.stderr)")
+            #expect(result.stderr == "\(tool[0]): error: \(expected) (stdin)\n")
+        }
+    }
+
+    @Test func surrogatePairsAndOtherEscapesStillPass() throws {
+        let stdin = #"{"a":"\ud83d\ude00 \u00e9 \u0001 \n","b":"\uD83D\uDE00"}"# + "\n"
+        let result = try json(["--tee"], stdin: stdin)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == stdin)
+    }
+
+    /// Text around raw bytes (which a Swift string cannot hold).
+    static func raw(_ before: String, _ bytes: [UInt8], _ after: String = "") -> [UInt8] {
+        Array(before.utf8) + bytes + Array(after.utf8)
+    }
+
+    static let rawCases: [([UInt8], String)] = [
+        (raw(#"{"a":1}"#, [0x00]), "line 1: unexpected data after the JSON value"),
+        (raw("", [0x00], #"{"a":1}"#), "line 1: unexpected byte 0x00 at byte 1"),
+        (raw("", [0xFF], #"{"a":1}"#), "line 1: unexpected byte 0xFF at byte 1"),
+        (raw(#"{"a":"x"#, [0x00], #""}"#), #"line 1: control character in string in field "a" at byte 8"#),
+        (raw(#"{"a":"x"#, [0xC3, 0x28], #""}"#), #"line 1: invalid UTF-8 in field "a" at byte 8"#),
+        (raw(#"{"a":"x"#, [0xED, 0xA0, 0x80], #""}"#), #"line 1: invalid UTF-8 in field "a" at byte 8"#),  // an encoded surrogate
+    ]
+
+    @Test(arguments: rawCases)
+    func rawBytesThatAreNotTextAreBadDataNamedReadably(_ bytes: [UInt8], _ expected: String) throws {
+        let path = try file(bytes + [0x0A])
+        let result = try json(["--input", path])
+        #expect(result.status == 65)
+        #expect(result.stderr == "ncp-json: error: \(expected) (\(path))\n")
     }
 }
