@@ -104,4 +104,35 @@ struct HostileInputEndToEndTests {
         #expect(result.status == 65)
         #expect(result.stderr == "ncp-json: error: \(expected) (\(path))\n")
     }
+
+    // MARK: - Periods
+
+    @Test(arguments: [
+        (["--now", "2026-11-01T00:00:00+19:00"], "--now", "2026-11-01T00:00:00+19:00"),
+        (["--now", "2026-11-01T00:00:00-99:99"], "--now", "2026-11-01T00:00:00-99:99"),
+        (["--period", "2026-10-01T00:00+18:01..2026-11-01"], "--period", "2026-10-01T00:00+18:01..2026-11-01"),
+        (["--period", "2026-10-01..2026-11-01T00:00-1900"], "--period", "2026-10-01..2026-11-01T00:00-1900"),
+        (["--now", "٢٠٢٦-١٠-٠١"], "--now", "٢٠٢٦-١٠-٠١"),
+        (["--now", "0000-01-01"], "--now", "0000-01-01"),
+        (["--period", "0000-01"], "--period", "0000-01"),
+        (["--period", "9999-12"], "--period", "9999-12"),
+        (["--period", "9999-W52", "--week-start", "sun"], "--period", "9999-W52"),
+        (["--period", "1969-12-31..2026-01-01"], "--period", "1969-12-31..2026-01-01"),
+    ])
+    func outOfRangeInstantsAreUsageErrorsNamingTheFlagAndValue(_ args: [String], _ flag: String, _ value: String) throws {
+        let result = try ToolRunner.run("ncp-fetch", ["period"] + args, environment: ToolRunner.baseEnvironment())
+        #expect(result.status == 64, "\(args): \(result.stderr)")
+        #expect(result.stderr.contains(flag) && result.stderr.contains(value), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func offsetsAtTheEdgeStillWork() throws {
+        for offset in ["+18:00", "-18:00", "+1800", "Z", "+14:00"] {
+            let result = try ToolRunner.run("ncp-fetch", ["period", "--now", "2026-11-15T00:00:00\(offset)"], environment: ToolRunner.baseEnvironment())
+            #expect(result.status == 0, "\(offset): \(result.stderr)")
+        }
+        let env = try ToolRunner.run("ncp-fetch", ["period"], environment: ToolRunner.baseEnvironment().merging(["REPORT_NOW": "2026-11-01T00:00:00+24:00"]) { $1 })
+        #expect(env.status == 64)
+        #expect(env.stderr.contains("$REPORT_NOW"))
+    }
 }
