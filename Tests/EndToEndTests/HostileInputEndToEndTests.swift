@@ -135,4 +135,108 @@ struct HostileInputEndToEndTests {
         #expect(env.status == 64)
         #expect(env.stderr.contains("$REPORT_NOW"))
     }
+
+    // MARK: - HTTP responses
+
+    @Test func aResponseOverTheLimitIsBadDataAndNotRetried() throws {
+        let sandbox = try RunningSandbox(scenario: """
+            {"seed": 1, "customers": [{"id": "alpha", "accessKey": "HOSTILEKEY", "secretKey": "hostileSecret0123456789", "fleet": {"vpc/server": 20}}]}
+            """)
+        defer { sandbox.stop() }
+        let env = sandbox.environment(for: "alpha")
+        let ok = try ToolRunner.run("ncp-fetch", ["server"], environment: env)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let before = sandbox.requests.count
+        let small = try ToolRunner.run("ncp-fetch", ["server", "--max-response-bytes", "1000"], environment: env)
+        #expect(small.status == 65)
+        #expect(small.stderr.contains("error: the response from 127.0.0.1 is larger than 1000 bytes; raise the limit with --max-response-bytes (GET /vserver/v2/getServerInstanceList)"), "\(small.stderr)")
+        #expect(small.stdout.isEmpty)
+        #expect(sandbox.requests.count == before + 1)  // not retried
+        let viaEnv = try ToolRunner.run("ncp-fetch", ["server"], environment: env.merging(["REPORT_MAX_RESPONSE_BYTES": "1000"]) { $1 })
+        #expect(viaEnv.status == 65)
+        #expect(viaEnv.stderr.contains("$REPORT_MAX_RESPONSE_BYTES"))
+        let bad = try ToolRunner.run("ncp-fetch", ["server", "--max-response-bytes", "-1"], environment: env)
+        #expect(bad.status == 64)
+    }
+
+    /// Responses without a Content-Length curl could refuse up front: chunked, and a gzip bomb
+    /// (a few kilobytes on the wire, megabytes once curl inflates them). The transfer is stopped
+    /// from the write callback once the body passes the limit.
+    @Test(arguments: [false, true])
+    func aLargeBodyWithoutContentLengthIsStoppedWhileItArrives(_ gzip: Bool) throws {
+        let body = #"{"getServerInstanceListResponse":{"returnCode":"0","totalRows":0,"serverInstanceList":[]}}"#
+            + String(repeating: " ", count: 4 << 20)
+        let server = try OneShotHTTPServer(body: Array(body.utf8), gzip: gzip)
+        defer { server.stop() }
+        var env = ToolRunner.baseEnvironment()
+        env["NCLOUD_API_GW"] = "http://127.0.0.1:\(server.port)"
+        env["NCLOUD_ACCESS_KEY"] = "KEY"
+        env["NCLOUD_SECRET_KEY"] = "secret"
+        let refused = try ToolRunner.run("ncp-fetch", ["call", "GET", "/vserver/v2/getServerInstanceList", "--max-response-bytes", "100000"], environment: env)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("is larger than 100000 bytes; raise the limit with --max-response-bytes (GET /vserver/v2/getServerInstanceList)"), "\(refused.stderr)")
+        let allowed = try ToolRunner.run("ncp-fetch", ["call", "GET", "/vserver/v2/getServerInstanceList"], environment: env)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+}
+
+/// Serves one canned response to every connection on 127.0.0.1, chunked (no Content-Length),
+/// optionally gzip-encoded.
+final class OneShotHTTPServer: @unchecked Sendable {
+    // @unchecked: `listener` and `port` are set in init and only read after; the thread owns
+    // the accepted connections.
+    let port: Int
+    private let listener: Int32
+
+    init(body: [UInt8], gzip: Bool) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        guard bound == 0, listen(listener, 8) == 0 else { throw ToolRunner.Failure("cannot listen: \(errno)") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        var payload = body
+        if gzip {
+            var compressed: [UInt8] = []
+            let encoder = try GzipEncoder(level: 9) { compressed += $0 }
+            try body.withUnsafeBytes { try encoder.write($0) }
+            try encoder.finish()
+            payload = compressed
+        }
+        var response = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\(gzip ? "Content-Encoding: gzip\r\n" : "")Connection: close\r\n\r\n".utf8)
+        var offset = 0
+        while offset < payload.count {
+            let size = min(16 << 10, payload.count - offset)
+            response += Array("\(String(size, radix: 16))\r\n".utf8) + payload[offset..<(offset + size)] + Array("\r\n".utf8)
+            offset += size
+        }
+        response += Array("0\r\n\r\n".utf8)
+        let canned = response
+        let thread = Thread {
+            while true {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else { return }
+                var request = [UInt8](repeating: 0, count: 65536)
+                _ = read(connection, &request, request.count)
+                var sent = 0
+                while sent < canned.count {
+                    let written = canned[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if written <= 0 { break }
+                    sent += written
+                }
+                close(connection)
+            }
+        }
+        thread.start()
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
 }
