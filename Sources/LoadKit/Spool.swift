@@ -31,6 +31,6 @@ final class Spool {
     func reader(source: String) throws -> NDJSONReader {
         try out.flush()
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw Failure(.ioError, "cannot rewind the spool file: \(String(cString: strerror(errno)))") }
-        return NDJSONReader(fd: fd, source: source)
+        return NDJSONReader(fd: fd, source: source, maxLineBytes: .max)  // its lines passed the limit once
     }
 }

@@ -10,6 +10,11 @@ public final class CurlTransport: HTTPTransport, Sendable {
     /// One transport per process: one thread, one connection cache.
     public static let shared = CurlTransport()
 
+    /// 256 MiB: a page of NCP items, a Cloud Insight series or a Key Vault listing is at most a
+    /// few megabytes, so this is a hundredfold margin; a runaway or hostile server costs no more
+    /// memory than this (decompressed: curl inflates before the limit is applied).
+    public static let defaultMaxResponseBytes = 256 << 20
+
     private let engine: Engine
 
     /// - Parameter caInfo: CA bundle for TLS verification (`--cacert`); `CURL_CA_BUNDLE` by default.
@@ -18,6 +23,13 @@ public final class CurlTransport: HTTPTransport, Sendable {
     }
 
     public func setCAInfo(_ path: String?) { engine.caInfo.withLock { $0 = path } }
+
+    /// The largest response body accepted (after content decoding); a larger one is abandoned
+    /// while it arrives and fails as `TransportError.Kind.tooLarge`. `hint` is added to that
+    /// message (how to raise the limit).
+    public func setMaxResponseBytes(_ bytes: Int, hint: String? = nil) {
+        engine.responseLimit.withLock { $0 = ResponseLimit(bytes: max(0, bytes), hint: hint) }
+    }
 
     public func perform(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
         try URLPolicy.check(request.url)
@@ -33,6 +45,11 @@ public final class CurlTransport: HTTPTransport, Sendable {
     }
 }
 
+struct ResponseLimit: Sendable {
+    var bytes = CurlTransport.defaultMaxResponseBytes
+    var hint: String?
+}
+
 /// One transfer. Owned by the engine thread from submission until it resumes its continuation.
 private final class Job: @unchecked Sendable {
     // @unchecked: after `submit` only the engine thread touches the mutable fields; the
@@ -45,6 +62,9 @@ private final class Job: @unchecked Sendable {
     var bodyCopy: UnsafeMutablePointer<UInt8>?
     var responseBody: [UInt8] = []
     var responseHeaders: [(name: String, value: String)] = []
+    /// Fixed when the transfer starts; `tooLarge` is set by the write callback that stopped it.
+    var limit = ResponseLimit()
+    var tooLarge = false
     /// Set by the cancelling task, read by the engine thread.
     let cancelRequested = Locked(false)
 
@@ -66,8 +86,9 @@ private final class Job: @unchecked Sendable {
 
 private final class Engine: @unchecked Sendable {
     // @unchecked: `multi` and `active` are used only on the engine thread; `pending` and
-    // `cancelled` are behind locks; `caInfo` is behind its own lock.
+    // `cancelled` are behind locks; `caInfo` and `responseLimit` are behind their own locks.
     let caInfo: Locked<String?>
+    let responseLimit = Locked(ResponseLimit())
     private let pending = Locked<[Job]>([])
     private let cancelled = Locked<[Job]>([])
     private let multi: UnsafeMutableRawPointer
@@ -138,6 +159,7 @@ private final class Engine: @unchecked Sendable {
             return
         }
         job.easy = easy
+        job.limit = responseLimit.withLock { $0 }
         let request = job.request
         _ = ccurl_easy_setopt_string(easy, CURLOPT_URL, request.url)
         _ = ccurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -148,6 +170,8 @@ private final class Engine: @unchecked Sendable {
         _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Engine.millis(job.timeouts.connect))
         _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Engine.millis(job.timeouts.total))
         _ = ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        // Refused up front when Content-Length says so; otherwise the write callback stops it.
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_MAXFILESIZE, job.limit.bytes)
         _ = ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, "msp-ncp-report/\(ToolVersion.release)")
         if let host = URLComponents(string: request.url)?.host, URLPolicy.isLoopbackOrIMDS(host) {
             // Never send loopback or IMDS traffic through a proxy (IMDS documents "no proxy").
@@ -179,9 +203,14 @@ private final class Engine: @unchecked Sendable {
         _ = ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
         let context = Unmanaged.passUnretained(job).toOpaque()
         _ = ccurl_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, { data, size, count, userdata in
-            let job = Unmanaged<Job>.fromOpaque(userdata!).takeUnretainedValue()
+            guard let userdata else { return 0 }
+            let job = Unmanaged<Job>.fromOpaque(userdata).takeUnretainedValue()
             let length = size * count
             if let data, length > 0 {
+                guard length <= job.limit.bytes - job.responseBody.count else {
+                    job.tooLarge = true
+                    return 0  // anything but `length` makes curl abandon the transfer
+                }
                 data.withMemoryRebound(to: UInt8.self, capacity: length) {
                     job.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
                 }
@@ -190,7 +219,8 @@ private final class Engine: @unchecked Sendable {
         })
         _ = ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = ccurl_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, { data, size, count, userdata in
-            let job = Unmanaged<Job>.fromOpaque(userdata!).takeUnretainedValue()
+            guard let userdata else { return 0 }
+            let job = Unmanaged<Job>.fromOpaque(userdata).takeUnretainedValue()
             let length = size * count
             guard let data, length > 0 else { return length }
             let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
@@ -217,6 +247,10 @@ private final class Engine: @unchecked Sendable {
     }
 
     private func complete(_ job: Job, _ easy: UnsafeMutableRawPointer, _ code: CURLcode) -> Result<HTTPResponse, any Error> {
+        if job.tooLarge || code == CURLE_FILESIZE_EXCEEDED {
+            let hint = job.limit.hint.map { "; \($0)" } ?? ""
+            return .failure(TransportError(kind: .tooLarge, code: Int(code.rawValue), message: "larger than \(job.limit.bytes) bytes\(hint)"))
+        }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             let kind: TransportError.Kind

@@ -12,6 +12,11 @@ public struct HTTPOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("CA bundle for TLS verification ($CURL_CA_BUNDLE).", valueName: "file"))
     public var cacert: String?
 
+    @Option(help: ArgumentHelp(
+        "Refuse a response body larger than this, exit 65 ($REPORT_MAX_RESPONSE_BYTES, default \(CurlTransport.defaultMaxResponseBytes), 256 MiB).",
+        valueName: "bytes"))
+    public var maxResponseBytes: Int?
+
     public init() {}
 
     public func client(environment: EnvironmentFallback = EnvironmentFallback(), transport: CurlTransport = .shared) throws -> HTTPClient {
@@ -21,7 +26,13 @@ public struct HTTPOptions: ParsableArguments, Sendable {
         let total = try environment.resolve(
             timeout.map { String($0) }, flag: "--timeout", env: ["REPORT_TIMEOUT"], default: 60.0,
             { Double($0).flatMap { $0 >= 0.001 && $0 <= 86_400 ? $0 : nil } }, expected: "seconds from 0.001 to 86400")
+        let limit = try environment.resolve(
+            maxResponseBytes.map(String.init), flag: "--max-response-bytes", env: ["REPORT_MAX_RESPONSE_BYTES"],
+            default: CurlTransport.defaultMaxResponseBytes, { Int($0).flatMap { $0 >= 1 ? $0 : nil } },
+            expected: "a whole number of bytes, at least 1")
         if let cacert { transport.setCAInfo(cacert) }
+        transport.setMaxResponseBytes(
+            limit.value, hint: "raise the limit with \(limit.source == "default" ? "--max-response-bytes" : limit.source)")
         return HTTPClient(
             transport: transport, policy: RetryPolicy(maxAttempts: attempts.value),
             timeouts: HTTPTimeouts(connect: min(10, total.value), total: total.value))

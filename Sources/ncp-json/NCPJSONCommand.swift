@@ -8,7 +8,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
         commandName: "ncp-json",
         abstract: "Save an NDJSON stream as a dated JSON file, whole or not at all.",
         discussion: """
-            Reads NDJSON on stdin (or --input) and writes DIR/PERIOD/CUSTOMER/NAME.json (a JSON array, indented) or NAME.ndjson (one object per line); --gzip adds .gz. Every line is validated; the first bad one fails the run with exit 65 and `line N: reason`, and the previous file stays as it was. The file appears only when the whole stream was good: it is written to an unnamed temporary file in the same folder, flushed to disk and renamed into place, so a crash, kill -9, full disk or bad line leaves nothing behind.
+            Reads NDJSON on stdin (or --input) and writes DIR/PERIOD/CUSTOMER/NAME.json (a JSON array, indented) or NAME.ndjson (one object per line); --gzip adds .gz. Every line is validated; the first bad one fails the run with exit 65 and `line N: reason`, and the previous file stays as it was. Bad means not JSON, not UTF-8, an escape no database stores (\\u0000, a lone surrogate) or longer than --max-line-bytes (64 MiB unless raised). The file appears only when the whole stream was good: it is written to an unnamed temporary file in the same folder, flushed to disk and renamed into place, so a crash, kill -9, full disk or bad line leaves nothing behind.
 
             --require-trailer demands ncp-fetch's completeness trailer as the last line, with the right count; the trailer is passed on with --tee but never stored. --tee copies each validated line to stdout; if that reader goes away nothing is written (exit 74). An empty stream writes an empty file ([] for json) unless --skip-empty.
 
@@ -131,7 +131,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
         if let batch { return try runBatch(batch, environment: environment, views: views) }
         let shape = try views.shape(table: name, platform: platform, lookups: lookup)
         let (path, pretty) = try target(environment, customer: customer, name: name, platform: platform, view: shape)
-        _ = try convert(try stream.reader(), source: stream.source, path: path, pretty: pretty, tee: tee ? .stdout : nil, view: shape)
+        _ = try convert(try stream.reader(environment), source: stream.source, path: path, pretty: pretty, tee: tee ? .stdout : nil, view: shape)
     }
 
     func printViews() throws {
@@ -160,6 +160,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
         guard !tee, customer == nil, name == nil, stream.input == "-" else {
             throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
         }
+        _ = try stream.lineLimit(environment)  // a bad limit is a usage error, not one per entry
         let batch = try BatchFile(path: path)
         for (index, entry) in batch.entries.enumerated() {
             let customer = entry["customer"]?.stringValue, name = entry["name"]?.stringValue
@@ -174,7 +175,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
                 let shape = try views.shape(table: name, platform: platform, lookups: lookup + lookups)
                 let (target, pretty) = try target(environment, customer: customer, name: name, platform: platform,
                                                   customerType: entry["customerType"]?.stringValue, view: shape)
-                let reader = try NDJSONReader(path: input)
+                let reader = try stream.reader(path: input, environment)
                 let teeSink = try entry["tee"]?.stringValue.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
                 let items = try convert(reader, source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
                 report["path"] = .string(target)

@@ -174,7 +174,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
                 var options = common
                 options.partition += partition.map { (column: $0.0, value: $0.1) }
-                let reader = try NDJSONReader(path: input)
+                let reader = try stream.reader(path: input)
                 let result: LoadReport
                 do {
                     result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)

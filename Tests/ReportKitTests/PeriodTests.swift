@@ -117,13 +117,13 @@ struct PeriodTests {
         resolver.now = try #require(resolver.instant("2026-03-21T00:00:00+09:00"))
         var month = try resolver.resolve("this-month")
         for _ in 0..<30 {
-            let previous = resolver.previousMonth(month)
+            let previous = try resolver.previousMonth(month)
             #expect(previous.end == month.start)
             month = previous
         }
         var week = try resolver.resolve("this-week")
         for _ in 0..<120 {
-            let previous = resolver.previousWeek(week)
+            let previous = try resolver.previousWeek(week)
             #expect(previous.end == week.start)
             #expect(week.end.timeIntervalSince(week.start) == 7 * 86400)
             week = previous

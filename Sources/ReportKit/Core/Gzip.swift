@@ -40,8 +40,14 @@ public final class GzipEncoder {
         } while stream.avail_out == 0 || (flush == Z_FINISH && stream.avail_in > 0)
     }
 
-    /// Decompresses a whole gzip document (tests, small files).
-    public static func decompress(_ data: [UInt8]) throws -> [UInt8] {
+    /// 256 MiB, the same as an HTTP response may be: far beyond any file this toolkit writes
+    /// for one stream, far below what a few kilobytes of crafted gzip could expand to.
+    public static let defaultMaxOutputBytes = 256 << 20
+
+    /// Decompresses a whole gzip document (tests, small files). Output beyond `maxOutputBytes`
+    /// is refused as bad data as soon as it is produced, so a decompression bomb costs at most
+    /// the limit plus one 64 KiB chunk; so is a truncated or corrupt stream.
+    public static func decompress(_ data: [UInt8], maxOutputBytes: Int = GzipEncoder.defaultMaxOutputBytes) throws -> [UInt8] {
         var stream = z_stream()
         guard czlib_inflate_init_gzip(&stream) == Z_OK else { throw Failure(.software, "cannot start gunzip") }
         defer { inflateEnd(&stream) }
@@ -57,8 +63,12 @@ public final class GzipEncoder {
                     stream.next_out = out.baseAddress
                     stream.avail_out = uInt(out.count)
                     status = inflate(&stream, Z_NO_FLUSH)
+                    if status == Z_BUF_ERROR, stream.avail_in == 0 { throw Failure(.dataError, "gzip data ends early") }
                     guard status == Z_OK || status == Z_STREAM_END else { throw Failure(.dataError, "not gzip data (\(status))") }
                     return out.count - Int(stream.avail_out)
+                }
+                guard produced <= maxOutputBytes - result.count else {
+                    throw Failure(.dataError, "gzip data expands beyond \(maxOutputBytes) bytes")
                 }
                 result.append(contentsOf: chunk[0..<produced])
             }

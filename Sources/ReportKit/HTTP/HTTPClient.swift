@@ -3,7 +3,7 @@ import Foundation
 /// Sends requests through a transport with the retry policy. The request is rebuilt for every
 /// attempt (NCP signatures carry a timestamp). After the last attempt the final response is
 /// returned as it is (the caller maps the status), or the transport error is thrown as
-/// "unavailable" (exit 69).
+/// "unavailable" (exit 69). A response over the transport's size limit is bad data (exit 65).
 public struct HTTPClient: Sendable {
     public var transport: any HTTPTransport
     public var policy: RetryPolicy
@@ -44,6 +44,10 @@ public struct HTTPClient: Sendable {
             } catch let error as TransportError {
                 if error.kind == .config {
                     throw Failure(.config, "cannot send the request: \(error.message)", at: HTTPClient.describe(request))
+                }
+                if error.kind == .tooLarge {
+                    // A bad answer, like a body that is not JSON (exit 65); not retried.
+                    throw Failure(.dataError, "the response from \(HTTPClient.host(of: request)) is \(error.message)", at: HTTPClient.describe(request))
                 }
                 guard error.isRetryable, attempt < policy.maxAttempts else {
                     throw Failure(

@@ -48,8 +48,10 @@ public struct HTTPTimeouts: Sendable, Equatable {
 
 /// A transfer that produced no HTTP response (DNS, connect, TLS, timeout, reset).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
-    /// `config`: our own setup is wrong (CA file, URL); retrying cannot help.
-    public enum Kind: Sendable { case connect, timeout, tls, config, other }
+    /// `config`: our own setup is wrong (CA file, URL); retrying cannot help. `tooLarge`: the
+    /// response went past the transport's size limit and was abandoned (the same answer would
+    /// come again).
+    public enum Kind: Sendable { case connect, timeout, tls, config, tooLarge, other }
     public let kind: Kind
     public let code: Int
     public let message: String
@@ -60,8 +62,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Connection-level failures are worth another try; a TLS verification failure is not.
-    public var isRetryable: Bool { kind != .tls && kind != .config }
+    /// Connection-level failures are worth another try; a TLS verification failure, our own
+    /// misconfiguration or an oversized response is not.
+    public var isRetryable: Bool { kind != .tls && kind != .config && kind != .tooLarge }
 
     public var description: String { message }
 }

@@ -1,12 +1,24 @@
-/// Why a document is not JSON, and where (byte offset into the input).
+/// Why a document is not JSON, and where: the byte offset into the input and, when the fault is
+/// inside an object member's value, that member's key (the innermost one).
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let reason: String
     public let offset: Int
-    public var description: String { "\(reason) at byte \(offset + 1)" }
+    public let field: String?
 
-    public init(reason: String, offset: Int) {
+    public var description: String {
+        let inField = field.map { " in field \"\($0)\"" } ?? ""
+        return "\(reason)\(inField) at byte \(offset + 1)"
+    }
+
+    public init(reason: String, offset: Int, field: String? = nil) {
         self.reason = reason
         self.offset = offset
+        self.field = field
+    }
+
+    /// The same error inside the member `key`, unless a nested member already named itself.
+    func inField(_ key: @autoclosure () -> String) -> JSONParseError {
+        field == nil ? JSONParseError(reason: reason, offset: offset, field: key()) : self
     }
 }
 
@@ -58,8 +70,19 @@ public enum JSONParser {
             case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
             case UInt8(ascii: "n"): try expectLiteral("null"); return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-            default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+            default: throw unexpected()
             }
+        }
+
+        /// The byte at the cursor as a reason: printable ASCII quoted, anything else in hex (a NUL
+        /// or a stray UTF-8 byte in a message would be unreadable, or worse).
+        func unexpected() -> JSONParseError {
+            let byte = bytes[index]
+            guard (0x20..<0x7F).contains(byte) else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                return error("unexpected byte 0x\(byte < 0x10 ? "0" : "")\(hex)")
+            }
+            return error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
         }
 
         mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
@@ -85,7 +108,8 @@ public enum JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                let value = try parseValue(depth: depth + 1)
+                let value: JSONValue
+                do { value = try parseValue(depth: depth + 1) } catch { throw error.inField(key) }
                 pairs.append((key, value))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unterminated object") }

@@ -48,7 +48,7 @@ public struct JSONScanner {
             cursor.index += 1
             cursor.skipWhitespace()
             let valueStart = cursor.index
-            try cursor.skipValue(depth: 1)
+            do { try cursor.skipValue(depth: 1) } catch { throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count))) }
             if try !body(key, valueStart..<cursor.index) { return cursor.index }
             cursor.skipWhitespace()
             guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
@@ -120,12 +120,14 @@ extension JSONParser.Cursor {
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let keyStart = index + 1
                 try skipString()
+                let key = keyStart..<(index - 1)
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                try skipValue(depth: depth + 1)
+                do { try skipValue(depth: depth + 1) } catch { throw error.inField(keyName(key)) }
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unterminated object") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -150,8 +152,13 @@ extension JSONParser.Cursor {
         case UInt8(ascii: "f"): try expectLiteral("false")
         case UInt8(ascii: "n"): try expectLiteral("null")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try numberEnd()
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        default: throw unexpected()
         }
+    }
+
+    /// A key already validated by `skipString`, decoded (for error messages).
+    func keyName(_ range: Range<Int>) -> String {
+        JSONString(escaped: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)).value
     }
 
     /// Skips a string (cursor on its opening quote), validating escapes.
@@ -167,12 +174,7 @@ extension JSONParser.Cursor {
                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     index += 2
                 case UInt8(ascii: "u"):
-                    guard index + 5 < bytes.count else { throw error("truncated \\u escape") }
-                    for offset in 2...5 where !isHex(bytes[index + offset]) {
-                        index += offset
-                        throw error("invalid \\u escape")
-                    }
-                    index += 6
+                    try skipUnicodeEscape()
                 default:
                     index += 1
                     throw error("invalid escape")
@@ -184,6 +186,49 @@ extension JSONParser.Cursor {
             index += 1
         }
         throw error("unterminated string")
+    }
+
+    /// Moves past a `\uXXXX` escape (cursor on its backslash), or a surrogate pair of them.
+    /// Refuses what no database stores as text (PostgreSQL refuses both): `\u0000`, and a
+    /// surrogate that is not half of a high-low pair (which decoding would turn into U+FFFD).
+    mutating func skipUnicodeEscape() throws(JSONParseError) {
+        let unit = try hexEscape(at: index)
+        if unit == 0 { throw error("escaped NUL (\\u0000) not allowed") }
+        if (0xD800...0xDBFF).contains(unit) {
+            let next = index + 6
+            guard next + 1 < bytes.count, bytes[next] == UInt8(ascii: "\\"), bytes[next + 1] == UInt8(ascii: "u") else {
+                throw unpairedSurrogate()
+            }
+            let low = try hexEscape(at: next)
+            guard (0xDC00...0xDFFF).contains(low) else { throw unpairedSurrogate() }
+            index += 12
+            return
+        }
+        if (0xDC00...0xDFFF).contains(unit) { throw unpairedSurrogate() }
+        index += 6
+    }
+
+    /// The code unit of the `\uXXXX` at `start`; a short or non-hex one is an error there.
+    mutating func hexEscape(at start: Int) throws(JSONParseError) -> UInt32 {
+        guard start + 5 < bytes.count else {
+            index = start
+            throw error("truncated \\u escape")
+        }
+        var unit: UInt32 = 0
+        for offset in 2...5 {
+            let byte = bytes[start + offset]
+            guard isHex(byte) else {
+                index = start + offset
+                throw error("invalid \\u escape")
+            }
+            unit = unit << 4 | UInt32(byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10)
+        }
+        return unit
+    }
+
+    func unpairedSurrogate() -> JSONParseError {
+        let written = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + 6)]), as: UTF8.self)
+        return error("unpaired surrogate \(written) not allowed")
     }
 
     /// Moves past one multi-byte UTF-8 sequence, refusing invalid, overlong and surrogate forms.

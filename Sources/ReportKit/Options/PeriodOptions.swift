@@ -17,7 +17,7 @@ public struct PeriodOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Time zone of periods and output timestamps ($REPORT_TZ, default Asia/Seoul).", valueName: "zone"))
     public var tz: String?
 
-    @Option(help: ArgumentHelp("Pretend it is this instant when resolving periods (ISO 8601; never used for signing) ($REPORT_NOW).", valueName: "time"))
+    @Option(help: ArgumentHelp("Pretend it is this instant when resolving periods (ISO 8601, offset within ±18:00; never used for signing) ($REPORT_NOW).", valueName: "time"))
     public var now: String?
 
     public init() {}
@@ -36,10 +36,12 @@ public struct PeriodOptions: ParsableArguments, Sendable {
         var resolver = PeriodResolver(timeZone: zone.value, monthStartDay: startDay.value, weekStart: week.value)
         resolver.zoneName = environment.resolve(tz, flag: "--tz", env: ["REPORT_TZ"])?.value ?? "Asia/Seoul"
         if let raw = environment.resolve(now, flag: "--now", env: ["REPORT_NOW"]) {
-            guard let instant = resolver.instant(raw.value) else {
-                throw Failure(.usage, "invalid value '\(raw.value)' for \(raw.source): expected an ISO 8601 date-time such as 2026-11-01T00:10:00+09:00")
+            do {
+                resolver.now = try resolver.parseInstant(raw.value)
+            } catch {
+                let reason = error.reason ?? "expected an ISO 8601 date-time such as 2026-11-01T00:10:00+09:00"
+                throw Failure(.usage, "invalid value '\(raw.value)' for \(raw.source): \(reason)")
             }
-            resolver.now = instant
         }
         return resolver
     }
