@@ -48,7 +48,8 @@ final class BoundParameters {
     /// The buffer of parameter `p` (index 0-based), at least `width` bytes per element.
     func buffer(_ p: Int, width: Int) throws -> UnsafeMutableRawPointer {
         if width > widths[p] { try grow(p, to: width) }
-        return buffers[p]!
+        guard let buffer = buffers[p] else { throw Failure(.software, "parameter \(p + 1) has no buffer after growing it") }
+        return buffer
     }
 
     private func grow(_ p: Int, to need: Int) throws {

@@ -279,7 +279,7 @@ public final class Loader {
                 batch.ensure(id)
                 batch.pad(id, to: batch.rows)
             }
-            return (id, kinds[column.name]!)
+            return (id, kinds[column.name] ?? column.kind)
         }
         guard !used.isEmpty else { return }  // rows without a single value: nothing to store
         let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
@@ -294,15 +294,19 @@ public final class Loader {
             if !executing {
                 // Planning: nothing inserted.
             } else if let connection {
-                if prepared?.key != key {
+                let parameters: BoundParameters
+                if let current = prepared, current.key == key {
+                    parameters = current.parameters
+                } else {
                     prepared = nil  // frees the old buffers before the new statement binds its own
                     let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
                     let handle = try connection.statement()
                     try handle.prepare(statement)
                     let kinds = (0..<r).flatMap { _ in used.map(\.kind) }
-                    prepared = (key, try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText))
+                    parameters = try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText)
+                    prepared = (key, parameters)
                 }
-                try bindAndExecute(prepared!.parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
+                try bindAndExecute(parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
             } else {
                 let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
                 if report.statements.last != statement { report.statements.append(statement) }
@@ -314,19 +318,22 @@ public final class Loader {
 
     static func isNumeric(_ kind: ValueKind) -> Bool { kind == .int || kind == .float }
 
-    /// An integer literal (validated JSON), or a boolean kept in an integer column (1/0).
+    /// An integer literal (validated JSON, within 64 bits: `LineFlattener.isInteger`), or a
+    /// boolean kept in an integer column (1/0).
     static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         if bytes.first == UInt8(ascii: "t") { return 1 }
         if bytes.first == UInt8(ascii: "f") { return 0 }
-        var value: Int64 = 0
+        // Summed as a negative number: -9223372036854775808 has no positive counterpart to negate.
+        var negated: Int64 = 0
         var negative = false
         for byte in bytes {
             if byte == UInt8(ascii: "-") { negative = true; continue }
-            // 3.0 or 1e3 in an existing integer column: `convertible` checked it is a whole number in range.
-            guard byte >= 0x30, byte <= 0x39 else { return Int64(Loader.double(bytes)) }
-            value = value &* 10 &+ Int64(byte &- 0x30)
+            // 3.0 or 1e3 in an existing integer column: `convertible` checked it is a whole number
+            // in range (the conversion cannot trap whatever it is given).
+            guard byte >= 0x30, byte <= 0x39 else { return Int64(exactly: Loader.double(bytes).rounded()) ?? 0 }
+            negated = negated &* 10 &- Int64(byte &- 0x30)
         }
-        return negative ? -value : value
+        return negative ? negated : 0 &- negated
     }
 
     /// UTF-8 bytes at a stable address, for the duration of one fill (caller deallocates).
@@ -400,7 +407,7 @@ public final class Loader {
                                 func store(_ text: UnsafeRawBufferPointer) throws {
                                     if wide {  // NVARCHAR parameters take UTF-16
                                         let units = Array(String(decoding: text, as: UTF8.self).utf16)
-                                        units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                        units.withUnsafeBytes { if let units = $0.baseAddress { target.copyMemory(from: units, byteCount: $0.count) } }
                                         target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
                                         indicators[slot] = SQLLEN(units.count * 2)
                                         return
@@ -408,7 +415,7 @@ public final class Loader {
                                     if checkNUL, text.contains(0) {
                                         throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
                                     }
-                                    if !text.isEmpty { target.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+                                    if let bytes = text.baseAddress, !text.isEmpty { target.copyMemory(from: bytes, byteCount: text.count) }
                                     target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
                                     indicators[slot] = SQLLEN(text.count)
                                 }

@@ -41,6 +41,10 @@ public final class ODBCConnection {
     private(set) var dbc: SQLHDBC?
 
     public init(connectionString: String) throws {
+        // SQLDriverConnect takes the length as a 16-bit number; the string itself may hold a password.
+        guard connectionString.utf8.count <= Int(Int16.max) else {
+            throw Failure(.usage, "the connection string is \(connectionString.utf8.count) bytes long; ODBC takes at most 32767")
+        }
         var env: SQLHENV?
         guard codbc_succeeded(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_ENV), nil, &env)) != 0 else {
             throw Failure(.software, "cannot allocate an ODBC environment")
@@ -99,7 +103,7 @@ public final class ODBCConnection {
         var buffer = [SQLCHAR](repeating: 0, count: 256)
         var length: SQLSMALLINT = 0
         guard codbc_succeeded(SQLGetInfo(dbc, SQLUSMALLINT(type), &buffer, SQLSMALLINT(buffer.count), &length)) != 0 else { return "" }
-        return String(decoding: buffer.prefix(Int(length)), as: UTF8.self)
+        return String(decoding: buffer.prefix(max(0, min(Int(length), buffer.count - 1))), as: UTF8.self)
     }
 
     /// Connects, names the dialect from the driver and runs its session setup.
@@ -172,14 +176,32 @@ public final class ODBCStatement {
 
     public func execDirect(_ sql: String) throws {
         var text = Array(sql.utf8)
-        let rc = text.withUnsafeMutableBufferPointer { SQLExecDirect(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        let length = try ODBCStatement.length(of: text, sql)
+        let rc = text.withUnsafeMutableBufferPointer { SQLExecDirect(stmt, $0.baseAddress, length) }
         try check(rc, "running \(sql.prefix(80))")
     }
 
     public func prepare(_ sql: String) throws {
         var text = Array(sql.utf8)
-        let rc = text.withUnsafeMutableBufferPointer { SQLPrepare(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        let length = try ODBCStatement.length(of: text, sql)
+        let rc = text.withUnsafeMutableBufferPointer { SQLPrepare(stmt, $0.baseAddress, length) }
         try check(rc, "preparing \(sql.prefix(80))")
+    }
+
+    /// A statement's length as ODBC takes it (32 bits), or an error rather than a trap.
+    static func length(of text: [UInt8], _ sql: String) throws -> SQLINTEGER {
+        guard let length = SQLINTEGER(exactly: text.count) else {
+            throw Failure(.software, "a statement of \(text.count) bytes is longer than ODBC takes: \(sql.prefix(80))")
+        }
+        return length
+    }
+
+    /// A parameter's number as ODBC takes it (16 bits).
+    static func parameterNumber(_ number: Int) throws -> SQLUSMALLINT {
+        guard let value = SQLUSMALLINT(exactly: number), value > 0 else {
+            throw Failure(.dataError, "a statement would need parameter \(number); ODBC numbers at most 65535 (too many columns)")
+        }
+        return value
     }
 
     /// Parameter arrays of `size` rows, bound column-wise.
@@ -194,7 +216,7 @@ public final class ODBCStatement {
         let cType = SQLSMALLINT(wide ? SQL_C_WCHAR : SQL_C_CHAR)
         let sqlType = SQLSMALLINT(wide ? SQL_WVARCHAR : SQL_VARCHAR)
         let column = SQLULEN(max(1, wide ? width / 2 : width))
-        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, column, 0,
+        try check(SQLBindParameter(stmt, try ODBCStatement.parameterNumber(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, column, 0,
                                    buffer, SQLLEN(width), indicators), "binding parameter \(number)")
     }
 
@@ -202,7 +224,7 @@ public final class ODBCStatement {
     public func bindNumber(_ number: Int, buffer: UnsafeMutableRawPointer, integer: Bool, indicators: UnsafeMutablePointer<SQLLEN>) throws {
         let cType = SQLSMALLINT(integer ? SQL_C_SBIGINT : SQL_C_DOUBLE)
         let sqlType = SQLSMALLINT(integer ? SQL_BIGINT : SQL_DOUBLE)
-        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, integer ? 19 : 15, 0,
+        try check(SQLBindParameter(stmt, try ODBCStatement.parameterNumber(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, integer ? 19 : 15, 0,
                                    buffer, 8, indicators), "binding parameter \(number)")
     }
 
@@ -282,7 +304,7 @@ public final class ODBCStatement {
                 // since a wall-clock DATETIME takes values differently (Dialect.kind(ofSQLType:)).
                 if declared.hasPrefix("timestamptz") || declared.contains("with time zone") || declared.hasPrefix("datetimeoffset") { sqlType = -155 }
             }
-            result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), sqlType))
+            result.append((String(decoding: name.prefix(max(0, min(Int(nameLength), name.count - 1))), as: UTF8.self), sqlType))
         }
         closeCursor()
         return result

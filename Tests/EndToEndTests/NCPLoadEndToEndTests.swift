@@ -90,6 +90,58 @@ struct NCPLoadEndToEndTests {
         #expect(bad.stderr.contains("line 2:"))
     }
 
+    /// Runs ncp-load, killing it after `seconds` (a hang is then status -9), and times it.
+    func runTimed(_ arguments: [String], environment: [String: String], stdin: String, seconds: Double = 30) throws -> (status: Int32, stderr: String, seconds: Double) {
+        let process = Process()
+        process.executableURL = try ToolRunner.executable("ncp-load")
+        process.arguments = arguments
+        process.environment = environment
+        let input = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        let started = Date()
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let errData = Locked(Data())
+        let reader = DispatchGroup()
+        reader.enter()
+        DispatchQueue.global().async {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
+            reader.leave()
+        }
+        var killed = false
+        while process.isRunning {
+            if Date().timeIntervalSince(started) > seconds {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        reader.wait()
+        return (killed ? -9 : process.terminationStatus, String(decoding: errData.withLock { $0 }, as: UTF8.self), Date().timeIntervalSince(started))
+    }
+
+    @Test func aConnectionStringODBCCannotTakeIsRefusedNotTrapped() throws {
+        var env = ToolRunner.baseEnvironment()
+        let secret = "s3cr3t-" + String(repeating: "x", count: 40_000)
+        env["ODBC_CONNECTION_STRING"] = "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=9;Database=x;Uid=u;PWD=\(secret);"
+        let result = try runTimed(["--table", "t"], environment: env, stdin: Self.lines(1))
+        #expect(result.status == 64, "\(result.stderr.prefix(300))")
+        #expect(result.stderr.contains("32767") && !result.stderr.contains("s3cr3t") && result.stderr.count < 400, "\(result.stderr.prefix(300))")
+    }
+
+    @Test func theSmallestBigintLoads() throws {
+        let result = try runTimed(["--db", db, "--table", "t"], environment: ToolRunner.baseEnvironment(),
+                                  stdin: #"{"id":"1","n":-9223372036854775808}"# + "\n" + #"{"id":"2","n":-42}"# + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try sqlite("SELECT n, typeof(n) FROM t ORDER BY id") == "-9223372036854775808|integer\n-42|integer")
+    }
+
     @Test func intoAV2TableThePeriodIsAddedOnceAndSaidOrWithNoDDLPrinted() throws {
         // The DBA's table (v2): no period column.
         _ = try sqlite(#"CREATE TABLE "pri_VPC_server_list" ("customer_id" TEXT, "serverName" TEXT, "cpuCount" INTEGER, "datetime" DATETIME); INSERT INTO "pri_VPC_server_list" VALUES ('acme', 'old', 1, '2026-09-01 00:00:00')"#)
