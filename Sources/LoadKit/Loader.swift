@@ -78,9 +78,30 @@ public final class Loader {
         self.report = LoadReport(table: options.table, dialect: dialect)
     }
 
+    /// Loads the stream; the caller then calls `commit` or `rollback`. A wait that ran out is
+    /// a `LoadTimeout`.
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
-        if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
-        return try stream(reader, spool: nil)
+        do {
+            if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
+            return try stream(reader, spool: nil)
+        } catch {
+            throw classified(error)
+        }
+    }
+
+    /// Commits the load's transaction.
+    public func commit() throws {
+        do { try connection?.commit() } catch { throw classified(error) }
+    }
+
+    /// Undoes whatever the load did (but DDL on MariaDB, which committed itself).
+    public func rollback() {
+        connection?.rollback()
+    }
+
+    func classified(_ error: any Error) -> any Error {
+        guard let connection else { return error }
+        return LoadTimeout.classify(error, dialect: dialect, timeouts: connection.timeouts, table: options.table)
     }
 
     /// The CREATE TABLE, or the ALTER TABLE … ADD per missing column, this (planning) load

@@ -39,8 +39,11 @@ public struct ODBCError: ToolError, CustomStringConvertible {
 public final class ODBCConnection {
     private var env: SQLHENV?
     private(set) var dbc: SQLHDBC?
+    /// Applied before connecting (login), to every statement (query) and by `open` (locks).
+    public let timeouts: ODBCTimeouts
 
-    public init(connectionString: String) throws {
+    public init(connectionString: String, timeouts: ODBCTimeouts = ODBCTimeouts()) throws {
+        self.timeouts = timeouts
         // SQLDriverConnect takes the length as a 16-bit number; the string itself may hold a password.
         guard connectionString.utf8.count <= Int(Int16.max) else {
             throw Failure(.usage, "the connection string is \(connectionString.utf8.count) bytes long; ODBC takes at most 32767")
@@ -54,6 +57,10 @@ public final class ODBCConnection {
         var dbc: SQLHDBC?
         try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_DBC), env, &dbc), SQLSMALLINT(SQL_HANDLE_ENV), env, "allocating a connection")
         self.dbc = dbc
+        // Drivers that do not support them say so with a warning, or ignore them (ConnectAttempt
+        // waits at most the connect timeout whatever the driver does).
+        _ = codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_LOGIN_TIMEOUT), SQLULEN(timeouts.connect))
+        _ = codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_CONNECTION_TIMEOUT), SQLULEN(timeouts.backstop))
         var out = [SQLCHAR](repeating: 0, count: 2048)
         var outLength: SQLSMALLINT = 0
         var input = Array(connectionString.utf8)
@@ -106,15 +113,23 @@ public final class ODBCConnection {
         return String(decoding: buffer.prefix(max(0, min(Int(length), buffer.count - 1))), as: UTF8.self)
     }
 
-    /// Connects, names the dialect from the driver and runs its session setup.
-    public static func open(_ connectionString: String) throws -> (ODBCConnection, Dialect) {
-        let connection = try ODBCConnection(connectionString: connectionString)
+    /// Connects (giving up after the connect timeout whatever the driver does), names the
+    /// dialect from the driver and runs its session setup, timeouts included.
+    public static func open(_ connectionString: String, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> (ODBCConnection, Dialect) {
+        let connection = try connect(connectionString, timeouts: timeouts)
         let dbms = connection.info(ODBCInfo.dbmsName)
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
         }
-        for statement in dialect.sessionSetup { try connection.execute(statement) }
+        for statement in dialect.sessionSetup + dialect.timeoutSetup(timeouts) { try connection.execute(statement) }
+        try connection.commit()  // settings made inside a transaction must outlive a load's rollback
         return (connection, dialect)
+    }
+
+    /// A connection, or an error within the connect timeout (ConnectAttempt); the SQLite
+    /// driver's busy timeout is added to its connection string (ODBCTimeouts.connectionString).
+    public static func connect(_ connectionString: String, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> ODBCConnection {
+        try ConnectAttempt.connect(timeouts.connectionString(connectionString), timeouts: timeouts)
     }
 
     public func statement() throws -> ODBCStatement { try ODBCStatement(connection: self) }
@@ -166,6 +181,13 @@ public final class ODBCStatement {
         try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_STMT), connection.dbc, &stmt),
                                  SQLSMALLINT(SQL_HANDLE_DBC), connection.dbc, "allocating a statement")
         self.stmt = stmt
+        setQueryTimeout(connection.timeouts.statement)
+    }
+
+    /// SQL_ATTR_QUERY_TIMEOUT in seconds (a driver without it says so with a warning: MariaDB's
+    /// then gets max_statement_time from `Dialect.timeoutSetup`).
+    public func setQueryTimeout(_ seconds: Int) {
+        _ = codbc_set_stmt_uint(stmt, SQLINTEGER(SQL_ATTR_QUERY_TIMEOUT), SQLULEN(max(0, seconds)))
     }
 
     deinit { if let stmt { SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_STMT), stmt) } }

@@ -15,6 +15,8 @@ struct NCPLoadCommand: AsyncParsableCommand {
 
             Into a table that already exists (a DBA's, such as the v2 system's), each field goes to the column of the same name (regardless of case where the database ignores it) as that column's type: integer columns take integers and whole floats (3.0; 1.5 is an error naming line, column and value), float and decimal columns numbers, text columns anything (numbers as their literal text), DATETIME/TIMESTAMP/DATE columns without a time zone 'YYYY-MM-DD HH:MM[:SS[.fff]]' and ISO 8601 with an offset, stored as the wall-clock time written (2026-11-01T00:10:00+09:00 → 2026-11-01 00:10:00). A partition column or fields the table lacks are added (ALTER TABLE … ADD; older rows get NULL), and each addition is said on stderr. --no-ddl never creates or alters anything: if the table or a column is missing, ncp-load fails before writing anything (exit 78) and prints on stdout the CREATE TABLE / ALTER TABLE statements a DBA can run.
 
+            Waits are bounded: connecting gives up after --connect-timeout seconds (default 30; exit 69, also when the driver itself ignores its login timeout), a statement is cancelled after --statement-timeout (default 600; exit 75), and a lock wait, for another load of the same slice or another transaction's lock on the table, gives up after --lock-timeout (default 300; exit 75). Each is one line on stderr naming the flag; nothing is committed.
+
             Connection, first that is given: --connection-string-file FILE, --connection-string or --dsn (without a password), $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server'), else the SQLite file --db (default ./report.sqlite) through the SQLite3 ODBC driver.
 
             Examples:
@@ -75,6 +77,15 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rows typed and inserted together (default 5000).", valueName: "n"))
     var batchSize: Int = 5_000
 
+    @Option(help: ArgumentHelp("Give up connecting after this many seconds (default 30; exit 69).", valueName: "seconds"))
+    var connectTimeout: Int = 30
+
+    @Option(help: ArgumentHelp("Cancel a statement that runs longer than this many seconds (default 600; exit 75).", valueName: "seconds"))
+    var statementTimeout: Int = 600
+
+    @Option(help: ArgumentHelp("Give up waiting for a lock after this many seconds: another load of the same table and slice, or another transaction's lock on the table (default 300; exit 75).", valueName: "seconds"))
+    var lockTimeout: Int = 300
+
 
     @OptionGroup var stream: StreamInputOptions
     @OptionGroup var logging: LoggingOptions
@@ -83,8 +94,18 @@ struct NCPLoadCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-load", logging: logging) { try execute() }
     }
 
+    /// The three timeouts, each a second to a day.
+    func timeouts() throws -> ODBCTimeouts {
+        for (flag, value) in [("--connect-timeout", connectTimeout), ("--statement-timeout", statementTimeout), ("--lock-timeout", lockTimeout)]
+        where !ODBCTimeouts.range.contains(value) {
+            throw Failure(.usage, "\(flag) must be \(ODBCTimeouts.range.lowerBound) to \(ODBCTimeouts.range.upperBound) seconds")
+        }
+        return ODBCTimeouts(connect: connectTimeout, statement: statementTimeout, lock: lockTimeout)
+    }
+
     func execute() throws {
-        if check { return try checkConnection() }
+        let timeouts = try timeouts()
+        if check { return try checkConnection(timeouts) }
         guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
         guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
@@ -102,7 +123,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         let settings = try connectionSettings()
         if let batch {
             guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
-            return try runBatch(batch, options: options, settings: settings)
+            return try runBatch(batch, options: options, settings: settings, timeouts: timeouts)
         }
         let reader = try stream.reader()
 
@@ -116,13 +137,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
             return
         }
 
-        let (connection, dialect) = try connect(settings)
+        let (connection, dialect) = try connect(settings, timeouts)
+        let loader = Loader(connection: connection, dialect: dialect, options: options)
         let result: LoadReport
         do {
-            result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
-            try connection.commit()
+            result = try loader.run(reader)
+            try loader.commit()
         } catch {
-            connection.rollback()
+            loader.rollback()
             var printed = Set<String>()
             try printStatements(error, &printed)
             throw error
@@ -147,7 +169,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
             environment: environment)
     }
 
-    func connect(_ settings: ConnectionSettings) throws -> (ODBCConnection, Dialect) {
+    func connect(_ settings: ConnectionSettings, _ timeouts: ODBCTimeouts) throws -> (ODBCConnection, Dialect) {
         Log.shared.info("connecting", ["source": settings.source])
         if let file = settings.sqliteFile {
             let folder = (file as NSString).deletingLastPathComponent
@@ -155,14 +177,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
             }
         }
-        return try ODBCConnection.open(settings.connectionString)
+        return try ODBCConnection.open(settings.connectionString, timeouts: timeouts)
     }
 
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
     /// if it fails); a failing entry is rolled back and reported, the others go on.
-    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings) throws {
+    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
         let batch = try BatchFile(path: path)
-        let (connection, dialect) = try connect(settings)
+        let (connection, dialect) = try connect(settings, timeouts)
         var printed = Set<String>()  // a column missing for every entry is printed once
         for (index, entry) in batch.entries.enumerated() {
             let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
@@ -172,12 +194,13 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 var options = common
                 options.partition += partition.map { (column: $0.0, value: $0.1) }
                 let reader = try NDJSONReader(path: input)
+                let loader = Loader(connection: connection, dialect: dialect, options: options)
                 let result: LoadReport
                 do {
-                    result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
-                    try connection.commit()
+                    result = try loader.run(reader)
+                    try loader.commit()
                 } catch {
-                    connection.rollback()
+                    loader.rollback()
                     try printStatements(error, &printed)
                     throw error
                 }
@@ -224,9 +247,9 @@ struct NCPLoadCommand: AsyncParsableCommand {
     }
 
     /// `--check`: which database and driver the resolved connection reaches.
-    func checkConnection() throws {
+    func checkConnection(_ timeouts: ODBCTimeouts) throws {
         let settings = try connectionSettings()
-        let connection = try ODBCConnection(connectionString: settings.connectionString)
+        let connection = try ODBCConnection.connect(settings.connectionString, timeouts: timeouts)
         let dbms = connection.info(ODBCInfo.dbmsName)
         try OutputStream.stdout.writeLine(.object(JSONObject([
             ("source", .string(settings.source)), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),

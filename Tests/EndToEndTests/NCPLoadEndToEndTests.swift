@@ -142,6 +142,37 @@ struct NCPLoadEndToEndTests {
         #expect(try sqlite("SELECT n, typeof(n) FROM t ORDER BY id") == "-9223372036854775808|integer\n-42|integer")
     }
 
+    @Test(arguments: ["PostgreSQL Unicode", "MariaDB Unicode"])
+    func aDatabaseThatAcceptsTheConnectionButNeverAnswersFailsWithinTheConnectTimeout(_ driver: String) throws {
+        // A listener that never accepts: the kernel completes the TCP handshake, nothing ever answers.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        var env = ToolRunner.baseEnvironment()
+        env["ODBC_CONNECTION_STRING"] = "Driver={\(driver)};Server=127.0.0.1;Port=\(port);Database=x;Uid=u;PWD=hunter2;"
+        let result = try runTimed(["--table", "t", "--connect-timeout", "2"], environment: env, stdin: Self.lines(1))
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.seconds < 6, "took \(result.seconds) s")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.hasPrefix("ncp-load: error: "), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2"))
+    }
+
+    @Test func theTimeoutsAreDocumentedAndChecked() throws {
+        let help = try ToolRunner.run("ncp-load", ["--help"], environment: ToolRunner.baseEnvironment())
+        for flag in ["--connect-timeout", "--statement-timeout", "--lock-timeout"] { #expect(help.stdout.contains(flag), "\(flag)") }
+        let zero = try ToolRunner.run("ncp-load", ["--db", db, "--table", "t", "--lock-timeout", "0"], environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(zero.status == 64)
+    }
+
     @Test func intoAV2TableThePeriodIsAddedOnceAndSaidOrWithNoDDLPrinted() throws {
         // The DBA's table (v2): no period column.
         _ = try sqlite(#"CREATE TABLE "pri_VPC_server_list" ("customer_id" TEXT, "serverName" TEXT, "cpuCount" INTEGER, "datetime" DATETIME); INSERT INTO "pri_VPC_server_list" VALUES ('acme', 'old', 1, '2026-09-01 00:00:00')"#)
