@@ -67,21 +67,33 @@ public final class Loader {
     /// The INSERT prepared for the last batch shape (columns, kinds, rows per statement, array
     /// size), with its buffers bound.
     private var prepared: (key: [Int], parameters: BoundParameters)?
+    /// The slice and schema locks (LoadLocks), shared by MariaDB's passes; nil for `--dry-run`.
+    let locks: LoadLocks?
+    /// Whether this transaction has changed anything yet (DDL, DELETE, INSERT).
+    private var wrote = false
 
     /// `connection` nil means `--dry-run`: plan and DDL only.
-    public init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
+    public convenience init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
+        self.init(connection: connection, dialect: dialect, options: options,
+                  locks: connection.map { LoadLocks(connection: $0, dialect: dialect, table: options.table, partition: options.partition) })
+    }
+
+    init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions, locks: LoadLocks?) {
         self.connection = connection
         self.dialect = dialect
         self.options = options
         self.sql = SQLBuilder(dialect: dialect, table: options.table)
         self.namer = ColumnNamer(dialect: dialect)
         self.report = LoadReport(table: options.table, dialect: dialect)
+        self.locks = locks
     }
 
     /// Loads the stream; the caller then calls `commit` or `rollback`. A wait that ran out is
     /// a `LoadTimeout`.
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
         do {
+            // Before the table is read: a second load of this slice waits here for the first.
+            try locks?.acquireSlice()
             if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
             return try stream(reader, spool: nil)
         } catch {
@@ -89,14 +101,16 @@ public final class Loader {
         }
     }
 
-    /// Commits the load's transaction.
+    /// Commits the load's transaction and gives back its locks.
     public func commit() throws {
         do { try connection?.commit() } catch { throw classified(error) }
+        locks?.release()
     }
 
-    /// Undoes whatever the load did (but DDL on MariaDB, which committed itself).
+    /// Undoes whatever the load did (but DDL on MariaDB, which committed itself) and gives back its locks.
     public func rollback() {
         connection?.rollback()
+        locks?.release()
     }
 
     func classified(_ error: any Error) -> any Error {
@@ -119,17 +133,28 @@ public final class Loader {
     func runInTwoPasses(_ reader: NDJSONReader, connection: ODBCConnection) throws -> LoadReport {
         let started = Date()
         let spool = try Spool()
-        let planner = Loader(connection: connection, dialect: dialect, options: options)
+        var planner = Loader(connection: connection, dialect: dialect, options: options, locks: locks)
         planner.executing = false
         _ = try planner.stream(reader, spool: spool)
         if options.noDDL, !planner.planned.isEmpty {
             throw SchemaChangeNeeded(table: options.table, statements: planner.neededDDL,
                                      missingColumns: planner.report.createdTable ? nil : planner.report.addedColumns.map(\.name))
         }
+        if !planner.planned.isEmpty, let locks, !locks.schemaHeld {
+            // End the planning pass's transaction (it only read) so that this load holds no lock
+            // on the table while it waits for another load's DDL, then plan again under the
+            // schema lock, against the table as that load may have left it.
+            if dialect.commitsOnDDL { try connection.commit() }
+            if try locks.acquireSchema() {
+                planner = Loader(connection: connection, dialect: dialect, options: options, locks: locks)
+                planner.executing = false
+                _ = try withExtendedLifetime(spool) { try planner.stream(try spool.reader(source: reader.source), spool: nil) }
+            }
+        }
         for statement in planner.planned { try connection.execute(statement) }
         // The spool owns the descriptor the second reader reads: it lives until the load is done.
         var report = try withExtendedLifetime(spool) {
-            try Loader(connection: connection, dialect: dialect, options: options).stream(try spool.reader(source: reader.source), spool: nil)
+            try Loader(connection: connection, dialect: dialect, options: options, locks: locks).stream(try spool.reader(source: reader.source), spool: nil)
         }
         report.createdTable = planner.report.createdTable
         report.newColumns = planner.report.newColumns
@@ -141,12 +166,8 @@ public final class Loader {
 
     func stream(_ reader: NDJSONReader, spool: Spool?) throws -> LoadReport {
         let started = Date()
-        if let connection, let existing = try connection.columns(of: options.table, quoted: dialect.quote(options.table)) {
-            tableExists = true
-            existedBefore = true
-            columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
-            namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
-        }
+        try readTable()
+        if tableExists { namer = ColumnNamer(dialect: dialect, existing: columns.map(\.name)) }
         let producer = BatchProducer(namer: namer, options: options, spool: spool)
         let fixed = producer.fixed
         names = producer.names
@@ -177,42 +198,39 @@ public final class Loader {
         }
     }
 
+    /// What one batch needs done to the table before its rows go in.
+    struct BatchPlan {
+        /// Columns this load created whose type must widen, with their new kinds.
+        var widened: [(name: String, kind: ValueKind)] = []
+        /// New columns, in the order they are to be created.
+        var added: [(name: String, kind: ValueKind)] = []
+    }
+
     /// Types the batch's columns, creates or widens the table, then inserts.
     /// `order`: column ids in the order the input first named them; new columns are created in
     /// that order, then the fixed ones the input never named (partition, raw line).
     func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool, order: [Int] = []) throws {
-        let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        var new: [(id: Int, name: String, kind: ValueKind)] = []
-        // An existing table gets its partition columns even when the input has no rows (the DELETE names them).
-        let ids = Array(batch.columns.indices) + (tableExists ? fixed.filter { $0 >= batch.columns.count }.sorted() : [])
-        for id in ids {
-            let name = names[id]
-            let column = id < batch.columns.count ? batch.columns[id] : RowBatch.Column()
-            if var kind = known[name] {
-                for (seen, line) in column.kindsSeen {
-                    // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
-                    let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
-                    guard !kind.accepts(seen), !boolInInteger else { continue }
-                    if !createdThisRun.contains(name), try convertible(batch, id, into: kind, seen) { continue }
-                    if createdThisRun.contains(name) {
-                        // Made by this very load from an earlier batch: widen it (int → float → text),
-                        // so the table does not depend on where batches happen to split.
-                        let wider = kind.merged(with: seen)
-                        if let statement = sql.alterType(name, wider) { try run(statement) }
-                        kind = wider
-                        if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = wider }
-                        continue
-                    }
-                    let row = batch.lines.firstIndex(of: line) ?? 0
-                    let value = batch.text(id, row: row) ?? ""
-                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or altered)", at: options.table)
-                }
-                continue
+        var plan = try self.plan(batch, fixed: fixed, order: order)
+        let ddl = !plan.added.isEmpty || plan.widened.contains { sql.alterType($0.name, $0.kind) != nil }
+        if ddl, executing, !options.noDDL, let connection, let locks, !locks.schemaHeld {
+            if !wrote, dialect == .postgresql || dialect == .sqlserver {
+                // Nothing written yet: start the transaction again, so that it holds no lock on
+                // the table (its read of the columns took one) while it waits for the schema
+                // lock, which a load that is altering the table, and waiting for that read to end, holds.
+                connection.rollback()
+                locks.forgetTransactionLocks()
+                try locks.acquireSlice()
             }
-            new.append((id, name, fixed.contains(id) ? .text : column.kind ?? .text))
+            if try locks.acquireSchema() {
+                try readTable()
+                plan = try self.plan(batch, fixed: fixed, order: order)
+            }
         }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let added = new.sorted { (rank[$0.id] ?? order.count + $0.id, $0.id) < (rank[$1.id] ?? order.count + $1.id, $1.id) }.map { (name: $0.name, kind: $0.kind) }
+        for (name, kind) in plan.widened {
+            if let statement = sql.alterType(name, kind) { try run(statement) }
+            if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = kind }
+        }
+        let added = plan.added
         if !tableExists {
             // Nothing to define yet (no items, or only nulls): create nothing, insert nothing.
             guard !added.isEmpty else { return }
@@ -240,6 +258,44 @@ public final class Loader {
         try insert(batch)
     }
 
+    /// Checks the batch's values against the table's columns: which columns this load made must
+    /// widen, which must be added; a value that fits no column it may change is an error.
+    func plan(_ batch: RowBatch, fixed: Set<Int>, order: [Int]) throws -> BatchPlan {
+        var plan = BatchPlan()
+        let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        var new: [(id: Int, name: String, kind: ValueKind)] = []
+        // An existing table gets its partition columns even when the input has no rows (the DELETE names them).
+        let ids = Array(batch.columns.indices) + (tableExists ? fixed.filter { $0 >= batch.columns.count }.sorted() : [])
+        for id in ids {
+            let name = names[id]
+            let column = id < batch.columns.count ? batch.columns[id] : RowBatch.Column()
+            if let existing = known[name] {
+                var kind = existing
+                for (seen, line) in column.kindsSeen {
+                    // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
+                    let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
+                    guard !kind.accepts(seen), !boolInInteger else { continue }
+                    if createdThisRun.contains(name) {
+                        // Made by this very load from an earlier batch: widen it (int → float → text),
+                        // so the table does not depend on where batches happen to split.
+                        kind = kind.merged(with: seen)
+                        continue
+                    }
+                    if try convertible(batch, id, into: kind, seen) { continue }
+                    let row = batch.lines.firstIndex(of: line) ?? 0
+                    let value = batch.text(id, row: row) ?? ""
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or altered)", at: options.table)
+                }
+                if kind != existing { plan.widened.append((name, kind)) }
+                continue
+            }
+            new.append((id, name, fixed.contains(id) ? .text : column.kind ?? .text))
+        }
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        plan.added = new.sorted { (rank[$0.id] ?? order.count + $0.id, $0.id) < (rank[$1.id] ?? order.count + $1.id, $1.id) }.map { (name: $0.name, kind: $0.kind) }
+        return plan
+    }
+
     func run(_ statement: String, parameters: [String] = []) throws {
         report.statements.append(statement)
         prepared = nil  // DDL may change types a prepared INSERT was planned with
@@ -252,6 +308,7 @@ public final class Loader {
             return
         }
         guard let connection else { return }
+        wrote = true
         if parameters.isEmpty {
             try connection.execute(statement)
             return
@@ -327,6 +384,7 @@ public final class Loader {
                     parameters = try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText)
                     prepared = (key, parameters)
                 }
+                wrote = true
                 try bindAndExecute(parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
             } else {
                 let statement = sql.insert(usedColumns, rows: r, keys: options.keys)

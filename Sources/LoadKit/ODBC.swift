@@ -35,10 +35,17 @@ public struct ODBCError: ToolError, CustomStringConvertible {
     }
 }
 
-/// One ODBC environment + connection, autocommit off: every load is one transaction.
+/// One ODBC environment + connection, autocommit off (SQLite: transactions in SQL, see
+/// `explicitTransactions`): every load is one transaction.
 public final class ODBCConnection {
     private var env: SQLHENV?
     private(set) var dbc: SQLHDBC?
+    /// SQLite: autocommit on in the driver, and transactions begun (`begin`) and ended in SQL.
+    /// sqliteodbc's own BEGIN is deferred: two loads both read first, and the second to write
+    /// cannot wait for the first (SQLite answers busy at once); BEGIN IMMEDIATE takes the write
+    /// lock first, waiting up to the busy timeout.
+    private(set) var explicitTransactions = false
+    private var inExplicitTransaction = false
     /// Applied before connecting (login), to every statement (query) and by `open` (locks).
     public let timeouts: ODBCTimeouts
 
@@ -121,6 +128,7 @@ public final class ODBCConnection {
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
         }
+        if dialect == .sqlite { try connection.useExplicitTransactions() }
         for statement in dialect.sessionSetup + dialect.timeoutSetup(timeouts) { try connection.execute(statement) }
         try connection.commit()  // settings made inside a transaction must outlive a load's rollback
         return (connection, dialect)
@@ -141,17 +149,63 @@ public final class ODBCConnection {
     }
 
     public func commit() throws {
+        if explicitTransactions {
+            guard inExplicitTransaction else { return }  // each statement committed itself
+            try execute("COMMIT")
+            inExplicitTransaction = false
+            return
+        }
         try ODBCConnection.check(SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_COMMIT)), SQLSMALLINT(SQL_HANDLE_DBC), dbc, "committing")
     }
 
     public func rollback() {
+        if explicitTransactions {
+            if inExplicitTransaction { try? execute("ROLLBACK") }
+            inExplicitTransaction = false
+            return
+        }
         SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_ROLLBACK))
+    }
+
+    /// Turns on `explicitTransactions` (SQLite).
+    func useExplicitTransactions() throws {
+        try ODBCConnection.check(codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_AUTOCOMMIT), SQLULEN(SQL_AUTOCOMMIT_ON)),
+                                 SQLSMALLINT(SQL_HANDLE_DBC), dbc, "turning autocommit on")
+        explicitTransactions = true
+    }
+
+    /// Begins a transaction in SQL (`BEGIN IMMEDIATE`); `commit` or `rollback` ends it.
+    func begin(_ statement: String) throws {
+        guard explicitTransactions, !inExplicitTransaction else { return }
+        try execute(statement)
+        inExplicitTransaction = true
     }
 
     /// Runs a query and returns every value as text (nil for NULL): for checks and tests.
     public func query(_ sql: String) throws -> [[String?]] {
         let statement = try self.statement()
         try statement.execDirect(sql)
+        return try statement.fetchAllAsText()
+    }
+
+    /// A query with text parameters (`?`), every value as text: for catalog lookups.
+    public func query(_ sql: String, parameters: [String]) throws -> [[String?]] {
+        let statement = try self.statement()
+        try statement.prepare(sql)
+        let values = parameters.map { Array($0.utf8) }
+        let buffers = values.map { UnsafeMutableRawPointer.allocate(byteCount: $0.count + 1, alignment: 1) }
+        let indicators = UnsafeMutablePointer<SQLLEN>.allocate(capacity: max(1, values.count))
+        defer {
+            for buffer in buffers { buffer.deallocate() }
+            indicators.deallocate()
+        }
+        for (index, value) in values.enumerated() {
+            value.withUnsafeBytes { if let bytes = $0.baseAddress { buffers[index].copyMemory(from: bytes, byteCount: value.count) } }
+            buffers[index].storeBytes(of: 0, toByteOffset: value.count, as: UInt8.self)
+            indicators[index] = SQLLEN(value.count)
+            try statement.bindText(index + 1, buffer: buffers[index], width: value.count + 1, indicators: indicators + index, wide: false)
+        }
+        try statement.check(SQLExecute(statement.stmt), "running \(sql.prefix(80))")
         return try statement.fetchAllAsText()
     }
 

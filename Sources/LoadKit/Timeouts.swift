@@ -66,7 +66,7 @@ extension ODBCTimeouts {
 /// a lock was not granted. Connecting is exit 69 (unavailable); the others are exit 75 (a
 /// temporary failure: the same load can succeed once the other transaction is done).
 public struct LoadTimeout: ToolError {
-    public enum Kind: Sendable { case connect, statement, lock, slice }
+    public enum Kind: Sendable { case connect, statement, lock, slice, database }
     public let kind: Kind
     public let seconds: Int
     /// For `slice`: the slice another load holds (`period=2026-10, customer=alpha`).
@@ -92,6 +92,7 @@ public struct LoadTimeout: ToolError {
         case .statement: return "a statement ran longer than \(seconds) s and was cancelled (--statement-timeout); nothing was committed\(said)"
         case .lock: return "waited \(seconds) s for a lock another transaction holds on the table (--lock-timeout); nothing was committed\(said)"
         case .slice: return "waited \(seconds) s for another load of the same slice (\(slice)) to finish (--lock-timeout); nothing was committed"
+        case .database: return "waited \(seconds) s for the database's write lock, which another load or transaction holds (--lock-timeout; SQLite has one writer); nothing was committed"
         }
     }
 
