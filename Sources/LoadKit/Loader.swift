@@ -28,6 +28,8 @@ public struct LoadReport: Sendable {
     /// Columns added to a table that existed before this load, with their SQL types (final,
     /// after any widening); `partition`: added for `--partition`, not for a field of the input.
     public var addedColumns: [(name: String, type: String, partition: Bool)] = []
+    /// Columns an earlier load made from whole numbers that this one widened, with their new types.
+    public var widenedColumns: [(name: String, type: String)] = []
     public var columns: [(name: String, kind: ValueKind)] = []
     public var statements: [String] = []
     public var seconds = 0.0
@@ -57,6 +59,9 @@ public final class Loader {
     var existedBefore = false
     /// Columns this load created: their types may still widen in later batches.
     var createdThisRun: Set<String> = []
+    /// Columns an earlier load created (they carry its mark, MadeColumns.swift): integer ones
+    /// widen to float when a fraction comes.
+    var madeEarlier: Set<String> = []
     var report: LoadReport
     /// Column names by batch column id, in the order keys first appeared in the input.
     var names: [String] = []
@@ -159,6 +164,7 @@ public final class Loader {
         report.createdTable = planner.report.createdTable
         report.newColumns = planner.report.newColumns
         report.addedColumns = planner.report.addedColumns
+        report.widenedColumns = planner.report.widenedColumns
         report.statements = planner.report.statements + report.statements
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -228,6 +234,7 @@ public final class Loader {
         }
         for (name, kind) in plan.widened {
             if let statement = sql.alterType(name, kind) { try run(statement) }
+            if !createdThisRun.contains(name) { report.widenedColumns.append((name, dialect.sqlType(kind))) }
             if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = kind }
         }
         let added = plan.added
@@ -237,14 +244,14 @@ public final class Loader {
             for key in options.keys where !added.contains(where: { $0.name == key }) {
                 throw Failure(.usage, "--key \(key) is not a column of the input", at: options.table)
             }
-            for statement in sql.createTable(added, keys: options.keys) { try run(statement) }
+            for statement in sql.createTable(added, keys: options.keys, marked: true) + sql.markMade(added.map(\.name)) { try run(statement) }
             columns = added
             createdThisRun.formUnion(added.map(\.name))
             tableExists = true
             report.createdTable = true
         } else {
             for column in added {
-                try run(sql.addColumn(column.name, column.kind))
+                for statement in [sql.addColumn(column.name, column.kind, marked: true)] + sql.markMade([column.name]) { try run(statement) }
                 columns.append(column)
                 createdThisRun.insert(column.name)
                 report.newColumns.append(column.name)
@@ -281,10 +288,17 @@ public final class Loader {
                         kind = kind.merged(with: seen)
                         continue
                     }
+                    if madeEarlier.contains(name), kind == .int, seen == .float, !options.noDDL || sql.alterType(name, .float) == nil {
+                        // Made by an earlier load from whole numbers: the type that load would have
+                        // chosen had it seen this value too. Only numbers widen across loads.
+                        kind = .float
+                        continue
+                    }
                     if try convertible(batch, id, into: kind, seen) { continue }
                     let row = batch.lines.firstIndex(of: line) ?? 0
                     let value = batch.text(id, row: row) ?? ""
-                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or altered)", at: options.table)
+                    let rule = madeEarlier.contains(name) ? "a column an earlier load made widens only from integer to float" : "a column ncp-load did not make is never narrowed or altered"
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (\(rule))", at: options.table)
                 }
                 if kind != existing { plan.widened.append((name, kind)) }
                 continue

@@ -9,6 +9,7 @@ extension Loader {
         tableExists = true
         existedBefore = true  // before this load's first CREATE or ALTER, which follow the reads
         columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
+        madeEarlier = try madeColumns(connection)
     }
 
     /// The table's columns and SQL types, or nil when it does not exist. On PostgreSQL its

@@ -9,7 +9,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         commandName: "ncp-load",
         abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
         discussion: """
-            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction (if the data then fails, a new table or new columns stay, empty: additive, never data).
+            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead, and integer columns an earlier load or batch entry created widen to float for a fraction: ncp-load marks the columns it creates with the remark 'created by ncp-load'), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction (if the data then fails, a new table or new columns stay, empty: additive, never data).
 
             --partition col=val stamps the columns on every row and replaces exactly that slice (delete, then insert, same transaction), so re-running a period never duplicates rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
 
@@ -234,7 +234,8 @@ struct NCPLoadCommand: AsyncParsableCommand {
     }
 
     /// Says on stderr what this load changed in a table that already existed: each partition
-    /// column it added (one line each), and the columns it added for fields (one line).
+    /// column it added (one line each), the columns it added for fields (one line), each column
+    /// it widened (one line each).
     func announce(_ result: LoadReport) {
         guard !logging.quiet else { return }
         var lines = result.addedColumns.filter(\.partition).map {
@@ -244,6 +245,9 @@ struct NCPLoadCommand: AsyncParsableCommand {
         if !fields.isEmpty {
             lines.append("ncp-load: added \(fields.count == 1 ? "a column" : "\(fields.count) columns") to table \(result.table) for fields it lacked: "
                 + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
+        }
+        lines += result.widenedColumns.map {
+            "ncp-load: widened column \($0.name) of table \(result.table) to \($0.type): an earlier load made it from whole numbers, this one brought fractions"
         }
         for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }

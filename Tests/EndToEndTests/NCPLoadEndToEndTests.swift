@@ -166,6 +166,22 @@ struct NCPLoadEndToEndTests {
         #expect(!result.stderr.contains("hunter2"))
     }
 
+    @Test func aBatchEntryWithFractionsWidensWhatAnEarlierEntryMadeFromWholeNumbers() throws {
+        let whole = dir.appendingPathComponent("alpha.ndjson").path
+        let fractions = dir.appendingPathComponent("bravo.ndjson").path
+        try (#"{"id":"1","ratio":0}"# + "\n").write(toFile: whole, atomically: true, encoding: .utf8)
+        try (#"{"id":"2","ratio":12.5}"# + "\n").write(toFile: fractions, atomically: true, encoding: .utf8)
+        let batch = dir.appendingPathComponent("batch.ndjson").path
+        try (#"{"input":"\#(whole)","partition":{"customer":"alpha"}}"# + "\n" + #"{"input":"\#(fractions)","partition":{"customer":"bravo"}}"# + "\n")
+            .write(toFile: batch, atomically: true, encoding: .utf8)
+        let result = try ToolRunner.run("ncp-load", ["--db", db, "--table", "usage", "--partition", "period=2026-10", "--batch", batch],
+                                        environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.lines.count == 2 && result.lines.allSatisfy { $0.contains(#""status":"ok""#) }, "\(result.stdout)")
+        #expect(try sqlite("SELECT customer, ratio FROM usage ORDER BY customer") == "alpha|0\nbravo|12.5")
+        #expect(result.stderr.contains("ncp-load: widened column ratio of table usage to REAL"), "\(result.stderr)")
+    }
+
     @Test func theTimeoutsAreDocumentedAndChecked() throws {
         let help = try ToolRunner.run("ncp-load", ["--help"], environment: ToolRunner.baseEnvironment())
         for flag in ["--connect-timeout", "--statement-timeout", "--lock-timeout"] { #expect(help.stdout.contains(flag), "\(flag)") }
