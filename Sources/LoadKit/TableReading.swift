@@ -26,6 +26,12 @@ extension Loader {
                 """, parameters: [options.table])
             guard found.first?.first != "0" else { return nil }
         }
+        if dialect == .sqlite {
+            // SQLite names a statement's columns from the schema this connection last read; a
+            // query of sqlite_master checks it against the file, so another load's CREATE or
+            // ALTER (committed while this one waited for the write lock) is seen.
+            _ = try connection.query("SELECT count(*) FROM sqlite_master")
+        }
         let statement = try connection.statement()
         do {
             try statement.execDirect("SELECT * FROM \(quoted) WHERE 1=0")

@@ -56,6 +56,27 @@ struct ConcurrentLoadTests {
     }
 
     @Test(arguments: DatabaseTarget.all)
+    func twoSlicesAddingOneColumnAtOnceBothLoad(_ target: DatabaseTarget) throws {
+        // Both find the table, both read it, both need the same new column: the second waits for
+        // the first's ALTER without holding anything the first waits for (no deadlock), then finds
+        // the column there.
+        let table = uniqueTable("race_columns")
+        try load([#"{"serverInstanceNo":"0"}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-09"), ("customer", "alpha")] }
+        let input = try inputFile(rows: 10_000, extra: #","fabric":{"poolNo":"7"}"#)
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        for round in 1...3 {
+            let loads = try ["alpha", "bravo"].map { customer in
+                try LoadProcess(["--table", table, "--input", input, "--partition", "period=2026-1\(round)", "--partition", "customer=\(customer)"],
+                                connectionString: target.connectionString)
+            }
+            for result in loads.map({ $0.wait() }) {
+                #expect(result.status == 0, "round \(round): \(result.stderr)")
+            }
+        }
+        #expect(try rows(#"SELECT count(*), count("fabric_poolNo") FROM "\#(table)""#, target) == [["60001", "60000"]])
+    }
+
+    @Test(arguments: DatabaseTarget.all)
     func aLoadWaitingForItsSliceGivesUpAfterTheLockTimeout(_ target: DatabaseTarget) throws {
         let table = uniqueTable("held")
         let arguments = ["--table", table] + Self.slice
