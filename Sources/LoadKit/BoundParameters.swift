@@ -85,10 +85,10 @@ final class BoundParameters {
         try statement.execute()
         guard arraySize > 1 else { return }
         let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
-        if Int(processed.pointee) != arraySize || !failed.isEmpty {
+        if Int(clamping: processed.pointee) != arraySize || !failed.isEmpty {
             // Without a status array, the element that stopped it is the last one processed.
-            let line = lineOfElement(failed.first ?? min(arraySize - 1, max(0, Int(processed.pointee) - 1)))
-            throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: table)
+            let line = lineOfElement(failed.first ?? min(arraySize - 1, max(0, Int(clamping: processed.pointee) - 1)))
+            throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(clamping: processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: table)
         }
     }
 }

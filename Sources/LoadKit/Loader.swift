@@ -28,7 +28,8 @@ public struct LoadReport: Sendable {
     /// Columns added to a table that existed before this load, with their SQL types (final,
     /// after any widening); `partition`: added for `--partition`, not for a field of the input.
     public var addedColumns: [(name: String, type: String, partition: Bool)] = []
-    /// Columns an earlier load made from whole numbers that this one widened, with their new types.
+    /// Columns an earlier load made from whole numbers that this one altered to a wider type
+    /// (not on SQLite, whose INTEGER column keeps the fractions as they are), with their new types.
     public var widenedColumns: [(name: String, type: String)] = []
     public var columns: [(name: String, kind: ValueKind)] = []
     public var statements: [String] = []
@@ -233,8 +234,10 @@ public final class Loader {
             }
         }
         for (name, kind) in plan.widened {
-            if let statement = sql.alterType(name, kind) { try run(statement) }
-            if !createdThisRun.contains(name) { report.widenedColumns.append((name, dialect.sqlType(kind))) }
+            if let statement = sql.alterType(name, kind) {
+                try run(statement)
+                if !createdThisRun.contains(name) { report.widenedColumns.append((name, dialect.sqlType(kind))) }
+            }
             if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = kind }
         }
         let added = plan.added

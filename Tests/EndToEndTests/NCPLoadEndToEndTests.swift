@@ -179,7 +179,7 @@ struct NCPLoadEndToEndTests {
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.lines.count == 2 && result.lines.allSatisfy { $0.contains(#""status":"ok""#) }, "\(result.stdout)")
         #expect(try sqlite("SELECT customer, ratio FROM usage ORDER BY customer") == "alpha|0\nbravo|12.5")
-        #expect(result.stderr.contains("ncp-load: widened column ratio of table usage to REAL"), "\(result.stderr)")
+        #expect(!result.stderr.contains("widened"), "\(result.stderr)")  // SQLite's INTEGER column takes 12.5 as it is: nothing altered
     }
 
     @Test func theTimeoutsAreDocumentedAndChecked() throws {

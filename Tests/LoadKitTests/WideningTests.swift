@@ -11,7 +11,9 @@ struct WideningTests {
     func anIntegerColumnTheLoaderMadeWidensOnALaterRun(_ target: DatabaseTarget) throws {
         let table = uniqueTable("ratio")
         try load([#"{"id":"1","ratio":0,"cpu":2}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-09")] }
-        try load([#"{"id":"2","ratio":12.5,"cpu":4}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+        let widened = try load([#"{"id":"2","ratio":12.5,"cpu":4}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-10")] }
+        // Said where the column's type changed (SQLite's INTEGER column takes 12.5 as it is).
+        #expect(widened.widenedColumns.map(\.name) == (target.name == "sqlite" ? [] : ["ratio"]))
         // A third run with whole numbers only, and one more fraction, still loads.
         try load([#"{"id":"3","ratio":7,"cpu":8}"#, #"{"id":"4","ratio":0.25,"cpu":1}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-11")] }
         let stored = try rows(#"SELECT "id", "ratio", "cpu" FROM "\#(table)" ORDER BY "id""#, target).map { [$0[0] ?? "", Double($0[1] ?? "") ?? .nan, $0[2] ?? ""] as [AnyHashable] }
