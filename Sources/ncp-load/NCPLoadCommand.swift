@@ -26,6 +26,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
               ncp-load --table server --key serverInstanceNo --db report.sqlite < servers.ndjson
               ncp-load --table server --dry-run < servers.ndjson
               ncp-load --table pri_VPC_server_list --partition period=2026-10 --partition customer_id=acme --no-ddl < rows.ndjson
+              ncp-load --table server --partition period=2026-10 --connect-timeout 10 --lock-timeout 60 < servers.ndjson
 
             Exit status:
             \(ExitStatus.helpTable)
