@@ -53,10 +53,8 @@ extension ODBCTimeouts {
     /// it names that driver and sets none. sqliteodbc waits that long inside SQLite and then
     /// once more itself, so it gets half the lock timeout. Other drivers' strings are unchanged.
     public func connectionString(_ connectionString: String) -> String {
-        let pairs = ConnectionSettings.pairs(connectionString)
-        guard pairs.contains(where: { $0.0.lowercased() == "driver" && $0.1.lowercased().contains("sqlite") }),
-              !pairs.contains(where: { $0.0.lowercased() == "timeout" })
-        else { return connectionString }
+        func has(_ pattern: String) -> Bool { connectionString.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil }
+        guard has(#"(^|;)\s*driver\s*=\s*\{?[^;}]*sqlite"#), !has(#"(^|;)\s*timeout\s*="#) else { return connectionString }
         let separator = connectionString.trimmingCharacters(in: .whitespaces).hasSuffix(";") || connectionString.isEmpty ? "" : ";"
         return connectionString + separator + "Timeout=\(max(1, lock * 500));"
     }
