@@ -73,6 +73,10 @@ final class BatchProducer: @unchecked Sendable {
         var lines = 0
         while let line = try reader.next() {
             let number = reader.lineNumber
+            // Value lengths are kept as 32-bit numbers (RowBatch); no value is longer than its line.
+            guard line.count <= Int(Int32.max) else {
+                throw Failure(.dataError, "line \(number): longer than 2 GiB, which ncp-load cannot store as one row", at: reader.source)
+            }
             try spool?.write(line, lineNumber: number)
             if let trailer {
                 throw Failure(.dataError, "line \(number): data after the trailer (which counted \(trailer))", at: reader.source)

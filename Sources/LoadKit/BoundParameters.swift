@@ -48,7 +48,8 @@ final class BoundParameters {
     /// The buffer of parameter `p` (index 0-based), at least `width` bytes per element.
     func buffer(_ p: Int, width: Int) throws -> UnsafeMutableRawPointer {
         if width > widths[p] { try grow(p, to: width) }
-        return buffers[p]!
+        guard let buffer = buffers[p] else { throw Failure(.software, "parameter \(p + 1) has no buffer after growing it") }
+        return buffer
     }
 
     private func grow(_ p: Int, to need: Int) throws {
@@ -84,10 +85,10 @@ final class BoundParameters {
         try statement.execute()
         guard arraySize > 1 else { return }
         let failed = (0..<arraySize).filter { statuses[$0] == SQLUSMALLINT(SQL_PARAM_ERROR) }
-        if Int(processed.pointee) != arraySize || !failed.isEmpty {
+        if Int(clamping: processed.pointee) != arraySize || !failed.isEmpty {
             // Without a status array, the element that stopped it is the last one processed.
-            let line = lineOfElement(failed.first ?? min(arraySize - 1, max(0, Int(processed.pointee) - 1)))
-            throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: table)
+            let line = lineOfElement(failed.first ?? min(arraySize - 1, max(0, Int(clamping: processed.pointee) - 1)))
+            throw Failure(.dataError, "the database refused \(max(failed.count, arraySize - Int(clamping: processed.pointee))) of \(arraySize) rows (first near line \(line)); nothing is committed", at: table)
         }
     }
 }

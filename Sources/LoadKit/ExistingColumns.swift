@@ -21,7 +21,11 @@ extension Loader {
         case (.int, .float):
             for row in 0..<batch.rows where column.offsets[row] >= 0 {
                 guard let text = batch.text(id, row: row), text.first != "t", text.first != "f" else { continue }
-                if text.allSatisfy({ $0.isNumber || $0 == "-" }) { continue }
+                if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) {
+                    // An integer literal that was typed float because it does not fit 64 bits.
+                    guard Int64(text) == nil else { continue }
+                    throw Failure(.dataError, "line \(batch.lines[row]): column \(names[id]) is an integer column but got \(String(text.prefix(60))), which is beyond the 64-bit integer range", at: options.table)
+                }
                 let value = Double(text) ?? .nan
                 guard value.rounded() == value, abs(value) < 9.2e18 else {
                     throw Failure(.dataError, "line \(batch.lines[row]): column \(names[id]) is an integer column but got \(String(text.prefix(60))), which is not a whole number", at: options.table)

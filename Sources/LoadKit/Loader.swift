@@ -28,6 +28,9 @@ public struct LoadReport: Sendable {
     /// Columns added to a table that existed before this load, with their SQL types (final,
     /// after any widening); `partition`: added for `--partition`, not for a field of the input.
     public var addedColumns: [(name: String, type: String, partition: Bool)] = []
+    /// Columns an earlier load made from whole numbers that this one altered to a wider type
+    /// (not on SQLite, whose INTEGER column keeps the fractions as they are), with their new types.
+    public var widenedColumns: [(name: String, type: String)] = []
     public var columns: [(name: String, kind: ValueKind)] = []
     public var statements: [String] = []
     public var seconds = 0.0
@@ -57,6 +60,9 @@ public final class Loader {
     var existedBefore = false
     /// Columns this load created: their types may still widen in later batches.
     var createdThisRun: Set<String> = []
+    /// Columns an earlier load created (they carry its mark, MadeColumns.swift): integer ones
+    /// widen to float when a fraction comes.
+    var madeEarlier: Set<String> = []
     var report: LoadReport
     /// Column names by batch column id, in the order keys first appeared in the input.
     var names: [String] = []
@@ -67,20 +73,55 @@ public final class Loader {
     /// The INSERT prepared for the last batch shape (columns, kinds, rows per statement, array
     /// size), with its buffers bound.
     private var prepared: (key: [Int], parameters: BoundParameters)?
+    /// The slice and schema locks (LoadLocks), shared by MariaDB's passes; nil for `--dry-run`.
+    let locks: LoadLocks?
+    /// Whether this transaction has changed anything yet (DDL, DELETE, INSERT).
+    private var wrote = false
 
     /// `connection` nil means `--dry-run`: plan and DDL only.
-    public init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
+    public convenience init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
+        self.init(connection: connection, dialect: dialect, options: options,
+                  locks: connection.map { LoadLocks(connection: $0, dialect: dialect, table: options.table, partition: options.partition) })
+    }
+
+    init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions, locks: LoadLocks?) {
         self.connection = connection
         self.dialect = dialect
         self.options = options
         self.sql = SQLBuilder(dialect: dialect, table: options.table)
         self.namer = ColumnNamer(dialect: dialect)
         self.report = LoadReport(table: options.table, dialect: dialect)
+        self.locks = locks
     }
 
+    /// Loads the stream; the caller then calls `commit` or `rollback`. A wait that ran out is
+    /// a `LoadTimeout`.
     public func run(_ reader: NDJSONReader) throws -> LoadReport {
-        if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
-        return try stream(reader, spool: nil)
+        do {
+            // Before the table is read: a second load of this slice waits here for the first.
+            try locks?.acquireSlice()
+            if let connection, dialect.commitsOnDDL || options.noDDL { return try runInTwoPasses(reader, connection: connection) }
+            return try stream(reader, spool: nil)
+        } catch {
+            throw classified(error)
+        }
+    }
+
+    /// Commits the load's transaction and gives back its locks.
+    public func commit() throws {
+        do { try connection?.commit() } catch { throw classified(error) }
+        locks?.release()
+    }
+
+    /// Undoes whatever the load did (but DDL on MariaDB, which committed itself) and gives back its locks.
+    public func rollback() {
+        connection?.rollback()
+        locks?.release()
+    }
+
+    func classified(_ error: any Error) -> any Error {
+        guard let connection else { return error }
+        return LoadTimeout.classify(error, dialect: dialect, timeouts: connection.timeouts, table: options.table)
     }
 
     /// The CREATE TABLE, or the ALTER TABLE … ADD per missing column, this (planning) load
@@ -98,21 +139,33 @@ public final class Loader {
     func runInTwoPasses(_ reader: NDJSONReader, connection: ODBCConnection) throws -> LoadReport {
         let started = Date()
         let spool = try Spool()
-        let planner = Loader(connection: connection, dialect: dialect, options: options)
+        var planner = Loader(connection: connection, dialect: dialect, options: options, locks: locks)
         planner.executing = false
         _ = try planner.stream(reader, spool: spool)
         if options.noDDL, !planner.planned.isEmpty {
             throw SchemaChangeNeeded(table: options.table, statements: planner.neededDDL,
                                      missingColumns: planner.report.createdTable ? nil : planner.report.addedColumns.map(\.name))
         }
+        if !planner.planned.isEmpty, let locks, !locks.schemaHeld {
+            // End the planning pass's transaction (it only read) so that this load holds no lock
+            // on the table while it waits for another load's DDL, then plan again under the
+            // schema lock, against the table as that load may have left it.
+            if dialect.commitsOnDDL { try connection.commit() }
+            if try locks.acquireSchema() {
+                planner = Loader(connection: connection, dialect: dialect, options: options, locks: locks)
+                planner.executing = false
+                _ = try withExtendedLifetime(spool) { try planner.stream(try spool.reader(source: reader.source), spool: nil) }
+            }
+        }
         for statement in planner.planned { try connection.execute(statement) }
         // The spool owns the descriptor the second reader reads: it lives until the load is done.
         var report = try withExtendedLifetime(spool) {
-            try Loader(connection: connection, dialect: dialect, options: options).stream(try spool.reader(source: reader.source), spool: nil)
+            try Loader(connection: connection, dialect: dialect, options: options, locks: locks).stream(try spool.reader(source: reader.source), spool: nil)
         }
         report.createdTable = planner.report.createdTable
         report.newColumns = planner.report.newColumns
         report.addedColumns = planner.report.addedColumns
+        report.widenedColumns = planner.report.widenedColumns
         report.statements = planner.report.statements + report.statements
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -120,12 +173,8 @@ public final class Loader {
 
     func stream(_ reader: NDJSONReader, spool: Spool?) throws -> LoadReport {
         let started = Date()
-        if let connection, let existing = try connection.columns(of: options.table, quoted: dialect.quote(options.table)) {
-            tableExists = true
-            existedBefore = true
-            columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
-            namer = ColumnNamer(dialect: dialect, existing: existing.map(\.name))
-        }
+        try readTable()
+        if tableExists { namer = ColumnNamer(dialect: dialect, existing: columns.map(\.name)) }
         let producer = BatchProducer(namer: namer, options: options, spool: spool)
         let fixed = producer.fixed
         names = producer.names
@@ -156,56 +205,56 @@ public final class Loader {
         }
     }
 
+    /// What one batch needs done to the table before its rows go in.
+    struct BatchPlan {
+        /// Columns this load created whose type must widen, with their new kinds.
+        var widened: [(name: String, kind: ValueKind)] = []
+        /// New columns, in the order they are to be created.
+        var added: [(name: String, kind: ValueKind)] = []
+    }
+
     /// Types the batch's columns, creates or widens the table, then inserts.
     /// `order`: column ids in the order the input first named them; new columns are created in
     /// that order, then the fixed ones the input never named (partition, raw line).
     func load(_ batch: RowBatch, fixed: Set<Int>, first: Bool, order: [Int] = []) throws {
-        let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        var new: [(id: Int, name: String, kind: ValueKind)] = []
-        // An existing table gets its partition columns even when the input has no rows (the DELETE names them).
-        let ids = Array(batch.columns.indices) + (tableExists ? fixed.filter { $0 >= batch.columns.count }.sorted() : [])
-        for id in ids {
-            let name = names[id]
-            let column = id < batch.columns.count ? batch.columns[id] : RowBatch.Column()
-            if var kind = known[name] {
-                for (seen, line) in column.kindsSeen {
-                    // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
-                    let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
-                    guard !kind.accepts(seen), !boolInInteger else { continue }
-                    if !createdThisRun.contains(name), try convertible(batch, id, into: kind, seen) { continue }
-                    if createdThisRun.contains(name) {
-                        // Made by this very load from an earlier batch: widen it (int → float → text),
-                        // so the table does not depend on where batches happen to split.
-                        let wider = kind.merged(with: seen)
-                        if let statement = sql.alterType(name, wider) { try run(statement) }
-                        kind = wider
-                        if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = wider }
-                        continue
-                    }
-                    let row = batch.lines.firstIndex(of: line) ?? 0
-                    let value = batch.text(id, row: row) ?? ""
-                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (an existing column is never narrowed or altered)", at: options.table)
-                }
-                continue
+        var plan = try self.plan(batch, fixed: fixed, order: order)
+        let ddl = !plan.added.isEmpty || plan.widened.contains { sql.alterType($0.name, $0.kind) != nil }
+        if ddl, executing, !options.noDDL, let connection, let locks, !locks.schemaHeld {
+            if !wrote, dialect == .postgresql || dialect == .sqlserver {
+                // Nothing written yet: start the transaction again, so that it holds no lock on
+                // the table (its read of the columns took one) while it waits for the schema
+                // lock, which a load that is altering the table, and waiting for that read to end, holds.
+                connection.rollback()
+                locks.forgetTransactionLocks()
+                try locks.acquireSlice()
             }
-            new.append((id, name, fixed.contains(id) ? .text : column.kind ?? .text))
+            if try locks.acquireSchema() {
+                try readTable()
+                plan = try self.plan(batch, fixed: fixed, order: order)
+            }
         }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let added = new.sorted { (rank[$0.id] ?? order.count + $0.id, $0.id) < (rank[$1.id] ?? order.count + $1.id, $1.id) }.map { (name: $0.name, kind: $0.kind) }
+        for (name, kind) in plan.widened {
+            if let statement = sql.alterType(name, kind) {
+                try run(statement)
+                if !createdThisRun.contains(name) { report.widenedColumns.append((name, dialect.sqlType(kind))) }
+            }
+            if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].kind = kind }
+        }
+        let added = plan.added
         if !tableExists {
             // Nothing to define yet (no items, or only nulls): create nothing, insert nothing.
             guard !added.isEmpty else { return }
             for key in options.keys where !added.contains(where: { $0.name == key }) {
                 throw Failure(.usage, "--key \(key) is not a column of the input", at: options.table)
             }
-            for statement in sql.createTable(added, keys: options.keys) { try run(statement) }
+            for statement in sql.createTable(added, keys: options.keys, marked: true) + sql.markMade(added.map(\.name)) { try run(statement) }
             columns = added
             createdThisRun.formUnion(added.map(\.name))
             tableExists = true
             report.createdTable = true
         } else {
             for column in added {
-                try run(sql.addColumn(column.name, column.kind))
+                for statement in [sql.addColumn(column.name, column.kind, marked: true)] + sql.markMade([column.name]) { try run(statement) }
                 columns.append(column)
                 createdThisRun.insert(column.name)
                 report.newColumns.append(column.name)
@@ -217,6 +266,51 @@ public final class Loader {
             try run(sql.deletePartition(partitionNames), parameters: options.partition.map(\.value))
         }
         try insert(batch)
+    }
+
+    /// Checks the batch's values against the table's columns: which columns this load made must
+    /// widen, which must be added; a value that fits no column it may change is an error.
+    func plan(_ batch: RowBatch, fixed: Set<Int>, order: [Int]) throws -> BatchPlan {
+        var plan = BatchPlan()
+        let known = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        var new: [(id: Int, name: String, kind: ValueKind)] = []
+        // An existing table gets its partition columns even when the input has no rows (the DELETE names them).
+        let ids = Array(batch.columns.indices) + (tableExists ? fixed.filter { $0 >= batch.columns.count }.sorted() : [])
+        for id in ids {
+            let name = names[id]
+            let column = id < batch.columns.count ? batch.columns[id] : RowBatch.Column()
+            if let existing = known[name] {
+                var kind = existing
+                for (seen, line) in column.kindsSeen {
+                    // SQLite and MariaDB keep booleans in integer columns: an existing one reads back as int.
+                    let boolInInteger = kind == .int && seen == .bool && (dialect == .sqlite || dialect == .mariadb)
+                    guard !kind.accepts(seen), !boolInInteger else { continue }
+                    if createdThisRun.contains(name) {
+                        // Made by this very load from an earlier batch: widen it (int → float → text),
+                        // so the table does not depend on where batches happen to split.
+                        kind = kind.merged(with: seen)
+                        continue
+                    }
+                    if madeEarlier.contains(name), kind == .int, seen == .float, !options.noDDL || sql.alterType(name, .float) == nil {
+                        // Made by an earlier load from whole numbers: the type that load would have
+                        // chosen had it seen this value too. Only numbers widen across loads.
+                        kind = .float
+                        continue
+                    }
+                    if try convertible(batch, id, into: kind, seen) { continue }
+                    let row = batch.lines.firstIndex(of: line) ?? 0
+                    let value = batch.text(id, row: row) ?? ""
+                    let rule = madeEarlier.contains(name) ? "a column an earlier load made widens only from integer to float" : "a column ncp-load did not make is never narrowed or altered"
+                    throw Failure(.dataError, "line \(line): column \(name) holds \(kind.rawValue) values but got \(seen.rawValue) \(String(value.prefix(60)).debugDescription) (\(rule))", at: options.table)
+                }
+                if kind != existing { plan.widened.append((name, kind)) }
+                continue
+            }
+            new.append((id, name, fixed.contains(id) ? .text : column.kind ?? .text))
+        }
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        plan.added = new.sorted { (rank[$0.id] ?? order.count + $0.id, $0.id) < (rank[$1.id] ?? order.count + $1.id, $1.id) }.map { (name: $0.name, kind: $0.kind) }
+        return plan
     }
 
     func run(_ statement: String, parameters: [String] = []) throws {
@@ -231,6 +325,7 @@ public final class Loader {
             return
         }
         guard let connection else { return }
+        wrote = true
         if parameters.isEmpty {
             try connection.execute(statement)
             return
@@ -279,7 +374,7 @@ public final class Loader {
                 batch.ensure(id)
                 batch.pad(id, to: batch.rows)
             }
-            return (id, kinds[column.name]!)
+            return (id, kinds[column.name] ?? column.kind)
         }
         guard !used.isEmpty else { return }  // rows without a single value: nothing to store
         let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
@@ -294,15 +389,20 @@ public final class Loader {
             if !executing {
                 // Planning: nothing inserted.
             } else if let connection {
-                if prepared?.key != key {
+                let parameters: BoundParameters
+                if let current = prepared, current.key == key {
+                    parameters = current.parameters
+                } else {
                     prepared = nil  // frees the old buffers before the new statement binds its own
                     let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
                     let handle = try connection.statement()
                     try handle.prepare(statement)
                     let kinds = (0..<r).flatMap { _ in used.map(\.kind) }
-                    prepared = (key, try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText))
+                    parameters = try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText)
+                    prepared = (key, parameters)
                 }
-                try bindAndExecute(prepared!.parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
+                wrote = true
+                try bindAndExecute(parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
             } else {
                 let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
                 if report.statements.last != statement { report.statements.append(statement) }
@@ -314,19 +414,22 @@ public final class Loader {
 
     static func isNumeric(_ kind: ValueKind) -> Bool { kind == .int || kind == .float }
 
-    /// An integer literal (validated JSON), or a boolean kept in an integer column (1/0).
+    /// An integer literal (validated JSON, within 64 bits: `LineFlattener.isInteger`), or a
+    /// boolean kept in an integer column (1/0).
     static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         if bytes.first == UInt8(ascii: "t") { return 1 }
         if bytes.first == UInt8(ascii: "f") { return 0 }
-        var value: Int64 = 0
+        // Summed as a negative number: -9223372036854775808 has no positive counterpart to negate.
+        var negated: Int64 = 0
         var negative = false
         for byte in bytes {
             if byte == UInt8(ascii: "-") { negative = true; continue }
-            // 3.0 or 1e3 in an existing integer column: `convertible` checked it is a whole number in range.
-            guard byte >= 0x30, byte <= 0x39 else { return Int64(Loader.double(bytes)) }
-            value = value &* 10 &+ Int64(byte &- 0x30)
+            // 3.0 or 1e3 in an existing integer column: `convertible` checked it is a whole number
+            // in range (the conversion cannot trap whatever it is given).
+            guard byte >= 0x30, byte <= 0x39 else { return Int64(exactly: Loader.double(bytes).rounded()) ?? 0 }
+            negated = negated &* 10 &- Int64(byte &- 0x30)
         }
-        return negative ? -value : value
+        return negative ? negated : 0 &- negated
     }
 
     /// UTF-8 bytes at a stable address, for the duration of one fill (caller deallocates).
@@ -400,7 +503,7 @@ public final class Loader {
                                 func store(_ text: UnsafeRawBufferPointer) throws {
                                     if wide {  // NVARCHAR parameters take UTF-16
                                         let units = Array(String(decoding: text, as: UTF8.self).utf16)
-                                        units.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                        units.withUnsafeBytes { if let units = $0.baseAddress { target.copyMemory(from: units, byteCount: $0.count) } }
                                         target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
                                         indicators[slot] = SQLLEN(units.count * 2)
                                         return
@@ -408,7 +511,7 @@ public final class Loader {
                                     if checkNUL, text.contains(0) {
                                         throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
                                     }
-                                    if !text.isEmpty { target.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+                                    if let bytes = text.baseAddress, !text.isEmpty { target.copyMemory(from: bytes, byteCount: text.count) }
                                     target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
                                     indicators[slot] = SQLLEN(text.count)
                                 }

@@ -35,15 +35,29 @@ public struct ODBCError: ToolError, CustomStringConvertible {
     }
 }
 
-/// One ODBC environment + connection, autocommit off: every load is one transaction.
+/// One ODBC environment + connection, autocommit off (SQLite: transactions in SQL, see
+/// `explicitTransactions`): every load is one transaction.
 public final class ODBCConnection {
     private var env: SQLHENV?
     private(set) var dbc: SQLHDBC?
+    /// SQLite: autocommit on in the driver, and transactions begun (`begin`) and ended in SQL.
+    /// sqliteodbc's own BEGIN is deferred: two loads both read first, and the second to write
+    /// cannot wait for the first (SQLite answers busy at once); BEGIN IMMEDIATE takes the write
+    /// lock first, waiting up to the busy timeout.
+    private(set) var explicitTransactions = false
+    private var inExplicitTransaction = false
+    /// Applied before connecting (login), to every statement (query) and by `open` (locks).
+    public let timeouts: ODBCTimeouts
 
     /// `label` names the connection in errors (where it came from, driver, server; by default
     /// the driver and server alone): the connection string itself is never part of an error.
-    public init(connectionString: String, label: String? = nil) throws {
+    public init(connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws {
         let label = label ?? ConnectionString.describe(connectionString)
+        self.timeouts = timeouts
+        // SQLDriverConnect takes the length as a 16-bit number; the string itself may hold a password.
+        guard connectionString.utf8.count <= Int(Int16.max) else {
+            throw Failure(.usage, "the connection string is \(connectionString.utf8.count) bytes long; ODBC takes at most 32767")
+        }
         var env: SQLHENV?
         guard codbc_succeeded(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_ENV), nil, &env)) != 0 else {
             throw Failure(.software, "cannot allocate an ODBC environment")
@@ -53,6 +67,10 @@ public final class ODBCConnection {
         var dbc: SQLHDBC?
         try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_DBC), env, &dbc), SQLSMALLINT(SQL_HANDLE_ENV), env, "allocating a connection")
         self.dbc = dbc
+        // Drivers that do not support them say so with a warning, or ignore them (ConnectAttempt
+        // waits at most the connect timeout whatever the driver does).
+        _ = codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_LOGIN_TIMEOUT), SQLULEN(timeouts.connect))
+        _ = codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_CONNECTION_TIMEOUT), SQLULEN(timeouts.backstop))
         var out = [SQLCHAR](repeating: 0, count: 2048)
         var outLength: SQLSMALLINT = 0
         var input = Array(connectionString.utf8)
@@ -102,18 +120,28 @@ public final class ODBCConnection {
         var buffer = [SQLCHAR](repeating: 0, count: 256)
         var length: SQLSMALLINT = 0
         guard codbc_succeeded(SQLGetInfo(dbc, SQLUSMALLINT(type), &buffer, SQLSMALLINT(buffer.count), &length)) != 0 else { return "" }
-        return String(decoding: buffer.prefix(Int(length)), as: UTF8.self)
+        return String(decoding: buffer.prefix(max(0, min(Int(length), buffer.count - 1))), as: UTF8.self)
     }
 
-    /// Connects, names the dialect from the driver and runs its session setup.
-    public static func open(_ connectionString: String, label: String? = nil) throws -> (ODBCConnection, Dialect) {
-        let connection = try ODBCConnection(connectionString: connectionString, label: label)
+    /// Connects (giving up after the connect timeout whatever the driver does), names the
+    /// dialect from the driver and runs its session setup, timeouts included.
+    public static func open(_ connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> (ODBCConnection, Dialect) {
+        let connection = try connect(connectionString, label: label, timeouts: timeouts)
         let dbms = connection.info(ODBCInfo.dbmsName)
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
         }
-        for statement in dialect.sessionSetup { try connection.execute(statement) }
+        if dialect == .sqlite { try connection.useExplicitTransactions() }
+        for statement in dialect.sessionSetup + dialect.timeoutSetup(timeouts) { try connection.execute(statement) }
+        try connection.commit()  // settings made inside a transaction must outlive a load's rollback
         return (connection, dialect)
+    }
+
+    /// A connection, or an error within the connect timeout (ConnectAttempt); the SQLite
+    /// driver's busy timeout is added to its connection string (ODBCTimeouts.connectionString).
+    public static func connect(_ connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> ODBCConnection {
+        try ConnectAttempt.connect(timeouts.connectionString(connectionString), label: label ?? ConnectionString.describe(connectionString),
+                                   timeouts: timeouts)
     }
 
     public func statement() throws -> ODBCStatement { try ODBCStatement(connection: self) }
@@ -125,17 +153,63 @@ public final class ODBCConnection {
     }
 
     public func commit() throws {
+        if explicitTransactions {
+            guard inExplicitTransaction else { return }  // each statement committed itself
+            try execute("COMMIT")
+            inExplicitTransaction = false
+            return
+        }
         try ODBCConnection.check(SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_COMMIT)), SQLSMALLINT(SQL_HANDLE_DBC), dbc, "committing")
     }
 
     public func rollback() {
+        if explicitTransactions {
+            if inExplicitTransaction { try? execute("ROLLBACK") }
+            inExplicitTransaction = false
+            return
+        }
         SQLEndTran(SQLSMALLINT(SQL_HANDLE_DBC), dbc, SQLSMALLINT(SQL_ROLLBACK))
+    }
+
+    /// Turns on `explicitTransactions` (SQLite).
+    func useExplicitTransactions() throws {
+        try ODBCConnection.check(codbc_set_connect_uint(dbc, SQLINTEGER(SQL_ATTR_AUTOCOMMIT), SQLULEN(SQL_AUTOCOMMIT_ON)),
+                                 SQLSMALLINT(SQL_HANDLE_DBC), dbc, "turning autocommit on")
+        explicitTransactions = true
+    }
+
+    /// Begins a transaction in SQL (`BEGIN IMMEDIATE`); `commit` or `rollback` ends it.
+    func begin(_ statement: String) throws {
+        guard explicitTransactions, !inExplicitTransaction else { return }
+        try execute(statement)
+        inExplicitTransaction = true
     }
 
     /// Runs a query and returns every value as text (nil for NULL): for checks and tests.
     public func query(_ sql: String) throws -> [[String?]] {
         let statement = try self.statement()
         try statement.execDirect(sql)
+        return try statement.fetchAllAsText()
+    }
+
+    /// A query with text parameters (`?`), every value as text: for catalog lookups.
+    public func query(_ sql: String, parameters: [String]) throws -> [[String?]] {
+        let statement = try self.statement()
+        try statement.prepare(sql)
+        let values = parameters.map { Array($0.utf8) }
+        let buffers = values.map { UnsafeMutableRawPointer.allocate(byteCount: $0.count + 1, alignment: 1) }
+        let indicators = UnsafeMutablePointer<SQLLEN>.allocate(capacity: max(1, values.count))
+        defer {
+            for buffer in buffers { buffer.deallocate() }
+            indicators.deallocate()
+        }
+        for (index, value) in values.enumerated() {
+            value.withUnsafeBytes { if let bytes = $0.baseAddress { buffers[index].copyMemory(from: bytes, byteCount: value.count) } }
+            buffers[index].storeBytes(of: 0, toByteOffset: value.count, as: UInt8.self)
+            indicators[index] = SQLLEN(value.count)
+            try statement.bindText(index + 1, buffer: buffers[index], width: value.count + 1, indicators: indicators + index, wide: false)
+        }
+        try statement.check(SQLExecute(statement.stmt), "running \(sql.prefix(80))")
         return try statement.fetchAllAsText()
     }
 
@@ -165,6 +239,13 @@ public final class ODBCStatement {
         try ODBCConnection.check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_STMT), connection.dbc, &stmt),
                                  SQLSMALLINT(SQL_HANDLE_DBC), connection.dbc, "allocating a statement")
         self.stmt = stmt
+        setQueryTimeout(connection.timeouts.statement)
+    }
+
+    /// SQL_ATTR_QUERY_TIMEOUT in seconds (a driver without it says so with a warning: MariaDB's
+    /// then gets max_statement_time from `Dialect.timeoutSetup`).
+    public func setQueryTimeout(_ seconds: Int) {
+        _ = codbc_set_stmt_uint(stmt, SQLINTEGER(SQL_ATTR_QUERY_TIMEOUT), SQLULEN(max(0, seconds)))
     }
 
     deinit { if let stmt { SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_STMT), stmt) } }
@@ -175,14 +256,32 @@ public final class ODBCStatement {
 
     public func execDirect(_ sql: String) throws {
         var text = Array(sql.utf8)
-        let rc = text.withUnsafeMutableBufferPointer { SQLExecDirect(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        let length = try ODBCStatement.length(of: text, sql)
+        let rc = text.withUnsafeMutableBufferPointer { SQLExecDirect(stmt, $0.baseAddress, length) }
         try check(rc, "running \(sql.prefix(80))")
     }
 
     public func prepare(_ sql: String) throws {
         var text = Array(sql.utf8)
-        let rc = text.withUnsafeMutableBufferPointer { SQLPrepare(stmt, $0.baseAddress, SQLINTEGER($0.count)) }
+        let length = try ODBCStatement.length(of: text, sql)
+        let rc = text.withUnsafeMutableBufferPointer { SQLPrepare(stmt, $0.baseAddress, length) }
         try check(rc, "preparing \(sql.prefix(80))")
+    }
+
+    /// A statement's length as ODBC takes it (32 bits), or an error rather than a trap.
+    static func length(of text: [UInt8], _ sql: String) throws -> SQLINTEGER {
+        guard let length = SQLINTEGER(exactly: text.count) else {
+            throw Failure(.software, "a statement of \(text.count) bytes is longer than ODBC takes: \(sql.prefix(80))")
+        }
+        return length
+    }
+
+    /// A parameter's number as ODBC takes it (16 bits).
+    static func parameterNumber(_ number: Int) throws -> SQLUSMALLINT {
+        guard let value = SQLUSMALLINT(exactly: number), value > 0 else {
+            throw Failure(.dataError, "a statement would need parameter \(number); ODBC numbers at most 65535 (too many columns)")
+        }
+        return value
     }
 
     /// Parameter arrays of `size` rows, bound column-wise.
@@ -197,7 +296,7 @@ public final class ODBCStatement {
         let cType = SQLSMALLINT(wide ? SQL_C_WCHAR : SQL_C_CHAR)
         let sqlType = SQLSMALLINT(wide ? SQL_WVARCHAR : SQL_VARCHAR)
         let column = SQLULEN(max(1, wide ? width / 2 : width))
-        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, column, 0,
+        try check(SQLBindParameter(stmt, try ODBCStatement.parameterNumber(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, column, 0,
                                    buffer, SQLLEN(width), indicators), "binding parameter \(number)")
     }
 
@@ -205,7 +304,7 @@ public final class ODBCStatement {
     public func bindNumber(_ number: Int, buffer: UnsafeMutableRawPointer, integer: Bool, indicators: UnsafeMutablePointer<SQLLEN>) throws {
         let cType = SQLSMALLINT(integer ? SQL_C_SBIGINT : SQL_C_DOUBLE)
         let sqlType = SQLSMALLINT(integer ? SQL_BIGINT : SQL_DOUBLE)
-        try check(SQLBindParameter(stmt, SQLUSMALLINT(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, integer ? 19 : 15, 0,
+        try check(SQLBindParameter(stmt, try ODBCStatement.parameterNumber(number), SQLSMALLINT(SQL_PARAM_INPUT), cType, sqlType, integer ? 19 : 15, 0,
                                    buffer, 8, indicators), "binding parameter \(number)")
     }
 
@@ -285,7 +384,7 @@ public final class ODBCStatement {
                 // since a wall-clock DATETIME takes values differently (Dialect.kind(ofSQLType:)).
                 if declared.hasPrefix("timestamptz") || declared.contains("with time zone") || declared.hasPrefix("datetimeoffset") { sqlType = -155 }
             }
-            result.append((String(decoding: name.prefix(Int(nameLength)), as: UTF8.self), sqlType))
+            result.append((String(decoding: name.prefix(max(0, min(Int(nameLength), name.count - 1))), as: UTF8.self), sqlType))
         }
         closeCursor()
         return result

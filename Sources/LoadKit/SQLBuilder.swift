@@ -10,8 +10,10 @@ public struct SQLBuilder: Sendable {
 
     var quotedTable: String { dialect.quote(table) }
 
-    public func createTable(_ columns: [(name: String, kind: ValueKind)], keys: [String]) -> [String] {
-        let definitions = columns.map { "\(dialect.quote($0.name)) \(dialect.sqlType($0.kind, isKey: keys.contains($0.name)))" }
+    /// `marked`: the columns carry ncp-load's mark (MadeColumns.swift) where the definition holds it.
+    public func createTable(_ columns: [(name: String, kind: ValueKind)], keys: [String], marked: Bool = false) -> [String] {
+        let mark = marked ? inlineMark : ""
+        let definitions = columns.map { "\(dialect.quote($0.name)) \(dialect.sqlType($0.kind, isKey: keys.contains($0.name)))\(mark)" }
         // MariaDB tables say their character set: a server default of latin1 cannot hold Korean.
         let options = dialect == .mariadb ? " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""
         var statements = ["CREATE TABLE \(quotedTable) (\n  " + definitions.joined(separator: ",\n  ") + "\n)" + options]
@@ -24,15 +26,16 @@ public struct SQLBuilder: Sendable {
         return "CREATE UNIQUE INDEX \(name) ON \(quotedTable) (\(keys.map(dialect.quote).joined(separator: ", ")))"
     }
 
-    public func addColumn(_ name: String, _ kind: ValueKind) -> String {
-        let column = "\(dialect.quote(name)) \(dialect.sqlType(kind))"
+    public func addColumn(_ name: String, _ kind: ValueKind, marked: Bool = false) -> String {
+        let column = "\(dialect.quote(name)) \(dialect.sqlType(kind))\(marked ? inlineMark : "")"
         switch dialect {
         case .sqlserver: return "ALTER TABLE \(quotedTable) ADD \(column)"
         default: return "ALTER TABLE \(quotedTable) ADD COLUMN \(column)"
         }
     }
 
-    /// Widens a column's type; nil for SQLite, whose columns hold any value already.
+    /// Widens a column's type (only ever one ncp-load made: MariaDB's MODIFY restates its mark);
+    /// nil for SQLite, whose columns hold any value already.
     public func alterType(_ name: String, _ kind: ValueKind) -> String? {
         let column = dialect.quote(name)
         let type = dialect.sqlType(kind)
@@ -40,7 +43,7 @@ public struct SQLBuilder: Sendable {
         case .sqlite: return nil
         case .postgresql: return "ALTER TABLE \(quotedTable) ALTER COLUMN \(column) TYPE \(type) USING \(column)::\(type)"
         case .sqlserver: return "ALTER TABLE \(quotedTable) ALTER COLUMN \(column) \(type)"
-        case .mariadb: return "ALTER TABLE \(quotedTable) MODIFY COLUMN \(column) \(type)"
+        case .mariadb: return "ALTER TABLE \(quotedTable) MODIFY COLUMN \(column) \(type)\(inlineMark)"
         }
     }
 

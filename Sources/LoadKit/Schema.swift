@@ -141,7 +141,7 @@ public struct ColumnNamer: Sendable {
         var base = String(key.unicodeScalars.map { scalar -> Character in
             (scalar.properties.isAlphabetic && scalar.isASCII) || ("0"..."9").contains(scalar) || scalar == "_" ? Character(scalar) : "_"
         })
-        if base.isEmpty || base.first!.isNumber { base = "c_" + base }
+        if base.first.map({ $0.isNumber }) ?? true { base = "c_" + base }
         let limit = dialect.maxIdentifierLength
         if base != key || base.count > limit {
             // A table made before names carried the hash keeps its column.

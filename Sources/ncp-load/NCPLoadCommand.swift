@@ -9,11 +9,15 @@ struct NCPLoadCommand: AsyncParsableCommand {
         commandName: "ncp-load",
         abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
         discussion: """
-            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction (if the data then fails, a new table or new columns stay, empty: additive, never data).
+            Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead, and integer columns an earlier load or batch entry created widen to float for a fraction: ncp-load marks the columns it creates with the remark 'created by ncp-load'), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction (if the data then fails, a new table or new columns stay, empty: additive, never data).
 
             --partition col=val stamps the columns on every row and replaces exactly that slice (delete, then insert, same transaction), so re-running a period never duplicates rows. --key col,... upserts instead (ON CONFLICT, MERGE, ON DUPLICATE KEY).
 
             Into a table that already exists (a DBA's, such as the v2 system's), each field goes to the column of the same name (regardless of case where the database ignores it) as that column's type: integer columns take integers and whole floats (3.0; 1.5 is an error naming line, column and value), float and decimal columns numbers, text columns anything (numbers as their literal text), DATETIME/TIMESTAMP/DATE columns without a time zone 'YYYY-MM-DD HH:MM[:SS[.fff]]' and ISO 8601 with an offset, stored as the wall-clock time written (2026-11-01T00:10:00+09:00 → 2026-11-01 00:10:00). A partition column or fields the table lacks are added (ALTER TABLE … ADD; older rows get NULL), and each addition is said on stderr. --no-ddl never creates or alters anything: if the table or a column is missing, ncp-load fails before writing anything (exit 78) and prints on stdout the CREATE TABLE / ALTER TABLE statements a DBA can run.
+
+            Loads running at once take turns where they would collide: a load of the same table and slice waits for the one before it to commit, then replaces its rows (never both); loads creating or altering one table do so one at a time and use what the other made. SQLite has one writer: there every load waits for the one writing.
+
+            Waits are bounded: connecting gives up after --connect-timeout seconds (default 30; exit 69, also when the driver itself ignores its login timeout), a statement is cancelled after --statement-timeout (default 600; exit 75), and a lock wait, for another load of the same slice or another transaction's lock on the table, gives up after --lock-timeout (default 300; exit 75). Each is one line on stderr naming the flag; nothing is committed.
 
             Connection, first that is given: a flag (--connection-string-file FILE, --connection-string or --dsn without a password, --db FILE: an explicit flag always wins over the environment), then $ODBC_CONNECTION_STRING, the v2 variables DATABASE_SERVER/DATABASE_NAME/DATABASE_USER/DATABASE_PWD (SQL Server via $ODBC_DRIVER, default 'ODBC Driver 18 for SQL Server', always encrypted: Encrypt=yes, or Encryption=require for FreeTDS), else the SQLite file $REPORT_DB (default ./report.sqlite) through the SQLite3 ODBC driver. -v and --check say which one was used and which others were set but not used.
 
@@ -22,6 +26,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
               ncp-load --table server --key serverInstanceNo --db report.sqlite < servers.ndjson
               ncp-load --table server --dry-run < servers.ndjson
               ncp-load --table pri_VPC_server_list --partition period=2026-10 --partition customer_id=acme --no-ddl < rows.ndjson
+              ncp-load --table server --partition period=2026-10 --connect-timeout 10 --lock-timeout 60 < servers.ndjson
 
             Exit status:
             \(ExitStatus.helpTable)
@@ -75,6 +80,15 @@ struct NCPLoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rows typed and inserted together (default 5000).", valueName: "n"))
     var batchSize: Int = 5_000
 
+    @Option(help: ArgumentHelp("Give up connecting after this many seconds (default 30; exit 69).", valueName: "seconds"))
+    var connectTimeout: Int = 30
+
+    @Option(help: ArgumentHelp("Cancel a statement that runs longer than this many seconds (default 600; exit 75).", valueName: "seconds"))
+    var statementTimeout: Int = 600
+
+    @Option(help: ArgumentHelp("Give up waiting for a lock after this many seconds: another load of the same table and slice, or another transaction's lock on the table (default 300; exit 75).", valueName: "seconds"))
+    var lockTimeout: Int = 300
+
 
     @OptionGroup var stream: StreamInputOptions
     @OptionGroup var logging: LoggingOptions
@@ -83,8 +97,18 @@ struct NCPLoadCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-load", logging: logging) { try execute() }
     }
 
+    /// The three timeouts, each a second to a day.
+    func timeouts() throws -> ODBCTimeouts {
+        for (flag, value) in [("--connect-timeout", connectTimeout), ("--statement-timeout", statementTimeout), ("--lock-timeout", lockTimeout)]
+        where !ODBCTimeouts.range.contains(value) {
+            throw Failure(.usage, "\(flag) must be \(ODBCTimeouts.range.lowerBound) to \(ODBCTimeouts.range.upperBound) seconds")
+        }
+        return ODBCTimeouts(connect: connectTimeout, statement: statementTimeout, lock: lockTimeout)
+    }
+
     func execute() throws {
-        if check { return try checkConnection() }
+        let timeouts = try timeouts()
+        if check { return try checkConnection(timeouts) }
         guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
         guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
@@ -102,7 +126,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         let settings = try connectionSettings()
         if let batch {
             guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
-            return try runBatch(batch, options: options, settings: settings)
+            return try runBatch(batch, options: options, settings: settings, timeouts: timeouts)
         }
         let reader = try stream.reader()
 
@@ -116,13 +140,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
             return
         }
 
-        let (connection, dialect) = try connect(settings)
+        let (connection, dialect) = try connect(settings, timeouts)
+        let loader = Loader(connection: connection, dialect: dialect, options: options)
         let result: LoadReport
         do {
-            result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
-            try connection.commit()
+            result = try loader.run(reader)
+            try loader.commit()
         } catch {
-            connection.rollback()
+            loader.rollback()
             var printed = Set<String>()
             try printStatements(error, &printed)
             throw error
@@ -147,7 +172,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
             environment: environment)
     }
 
-    func connect(_ settings: ConnectionSettings) throws -> (ODBCConnection, Dialect) {
+    func connect(_ settings: ConnectionSettings, _ timeouts: ODBCTimeouts) throws -> (ODBCConnection, Dialect) {
         Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString)])
         if !settings.shadowed.isEmpty {
             Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
@@ -158,14 +183,14 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
             }
         }
-        return try ODBCConnection.open(settings.connectionString, label: settings.label)
+        return try ODBCConnection.open(settings.connectionString, label: settings.label, timeouts: timeouts)
     }
 
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
     /// if it fails); a failing entry is rolled back and reported, the others go on.
-    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings) throws {
+    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
         let batch = try BatchFile(path: path)
-        let (connection, dialect) = try connect(settings)
+        let (connection, dialect) = try connect(settings, timeouts)
         var printed = Set<String>()  // a column missing for every entry is printed once
         for (index, entry) in batch.entries.enumerated() {
             let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
@@ -175,12 +200,13 @@ struct NCPLoadCommand: AsyncParsableCommand {
                 var options = common
                 options.partition += partition.map { (column: $0.0, value: $0.1) }
                 let reader = try stream.reader(path: input)
+                let loader = Loader(connection: connection, dialect: dialect, options: options)
                 let result: LoadReport
                 do {
-                    result = try Loader(connection: connection, dialect: dialect, options: options).run(reader)
-                    try connection.commit()
+                    result = try loader.run(reader)
+                    try loader.commit()
                 } catch {
-                    connection.rollback()
+                    loader.rollback()
                     try printStatements(error, &printed)
                     throw error
                 }
@@ -212,7 +238,8 @@ struct NCPLoadCommand: AsyncParsableCommand {
     }
 
     /// Says on stderr what this load changed in a table that already existed: each partition
-    /// column it added (one line each), and the columns it added for fields (one line).
+    /// column it added (one line each), the columns it added for fields (one line), each column
+    /// it widened (one line each).
     func announce(_ result: LoadReport) {
         guard !logging.quiet else { return }
         var lines = result.addedColumns.filter(\.partition).map {
@@ -223,13 +250,16 @@ struct NCPLoadCommand: AsyncParsableCommand {
             lines.append("ncp-load: added \(fields.count == 1 ? "a column" : "\(fields.count) columns") to table \(result.table) for fields it lacked: "
                 + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
         }
+        lines += result.widenedColumns.map {
+            "ncp-load: widened column \($0.name) of table \(result.table) to \($0.type): an earlier load made it from whole numbers, this one brought fractions"
+        }
         for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
 
     /// `--check`: which database and driver the resolved connection reaches.
-    func checkConnection() throws {
+    func checkConnection(_ timeouts: ODBCTimeouts) throws {
         let settings = try connectionSettings()
-        let connection = try ODBCConnection(connectionString: settings.connectionString, label: settings.label)
+        let connection = try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
         let dbms = connection.info(ODBCInfo.dbmsName)
         try OutputStream.stdout.writeLine(.object(JSONObject([
             ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),

@@ -90,6 +90,105 @@ struct NCPLoadEndToEndTests {
         #expect(bad.stderr.contains("line 2:"))
     }
 
+    /// Runs ncp-load, killing it after `seconds` (a hang is then status -9), and times it.
+    func runTimed(_ arguments: [String], environment: [String: String], stdin: String, seconds: Double = 30) throws -> (status: Int32, stderr: String, seconds: Double) {
+        let process = Process()
+        process.executableURL = try ToolRunner.executable("ncp-load")
+        process.arguments = arguments
+        process.environment = environment
+        let input = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        let started = Date()
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let errData = Locked(Data())
+        let reader = DispatchGroup()
+        reader.enter()
+        DispatchQueue.global().async {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
+            reader.leave()
+        }
+        var killed = false
+        while process.isRunning {
+            if Date().timeIntervalSince(started) > seconds {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        reader.wait()
+        return (killed ? -9 : process.terminationStatus, String(decoding: errData.withLock { $0 }, as: UTF8.self), Date().timeIntervalSince(started))
+    }
+
+    @Test func aConnectionStringODBCCannotTakeIsRefusedNotTrapped() throws {
+        var env = ToolRunner.baseEnvironment()
+        let secret = "s3cr3t-" + String(repeating: "x", count: 40_000)
+        env["ODBC_CONNECTION_STRING"] = "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=9;Database=x;Uid=u;PWD=\(secret);"
+        let result = try runTimed(["--table", "t"], environment: env, stdin: Self.lines(1))
+        #expect(result.status == 64, "\(result.stderr.prefix(300))")
+        #expect(result.stderr.contains("32767") && !result.stderr.contains("s3cr3t") && result.stderr.count < 400, "\(result.stderr.prefix(300))")
+    }
+
+    @Test func theSmallestBigintLoads() throws {
+        let result = try runTimed(["--db", db, "--table", "t"], environment: ToolRunner.baseEnvironment(),
+                                  stdin: #"{"id":"1","n":-9223372036854775808}"# + "\n" + #"{"id":"2","n":-42}"# + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try sqlite("SELECT n, typeof(n) FROM t ORDER BY id") == "-9223372036854775808|integer\n-42|integer")
+    }
+
+    @Test(arguments: ["PostgreSQL Unicode", "MariaDB Unicode"])
+    func aDatabaseThatAcceptsTheConnectionButNeverAnswersFailsWithinTheConnectTimeout(_ driver: String) throws {
+        // A listener that never accepts: the kernel completes the TCP handshake, nothing ever answers.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        var env = ToolRunner.baseEnvironment()
+        env["ODBC_CONNECTION_STRING"] = "Driver={\(driver)};Server=127.0.0.1;Port=\(port);Database=x;Uid=u;PWD=hunter2;"
+        let result = try runTimed(["--table", "t", "--connect-timeout", "2"], environment: env, stdin: Self.lines(1))
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.seconds < 6, "took \(result.seconds) s")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.hasPrefix("ncp-load: error: "), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2"))
+    }
+
+    @Test func aBatchEntryWithFractionsWidensWhatAnEarlierEntryMadeFromWholeNumbers() throws {
+        let whole = dir.appendingPathComponent("alpha.ndjson").path
+        let fractions = dir.appendingPathComponent("bravo.ndjson").path
+        try (#"{"id":"1","ratio":0}"# + "\n").write(toFile: whole, atomically: true, encoding: .utf8)
+        try (#"{"id":"2","ratio":12.5}"# + "\n").write(toFile: fractions, atomically: true, encoding: .utf8)
+        let batch = dir.appendingPathComponent("batch.ndjson").path
+        try (#"{"input":"\#(whole)","partition":{"customer":"alpha"}}"# + "\n" + #"{"input":"\#(fractions)","partition":{"customer":"bravo"}}"# + "\n")
+            .write(toFile: batch, atomically: true, encoding: .utf8)
+        let result = try ToolRunner.run("ncp-load", ["--db", db, "--table", "usage", "--partition", "period=2026-10", "--batch", batch],
+                                        environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.lines.count == 2 && result.lines.allSatisfy { $0.contains(#""status":"ok""#) }, "\(result.stdout)")
+        #expect(try sqlite("SELECT customer, ratio FROM usage ORDER BY customer") == "alpha|0\nbravo|12.5")
+        #expect(!result.stderr.contains("widened"), "\(result.stderr)")  // SQLite's INTEGER column takes 12.5 as it is: nothing altered
+    }
+
+    @Test func theTimeoutsAreDocumentedAndChecked() throws {
+        let help = try ToolRunner.run("ncp-load", ["--help"], environment: ToolRunner.baseEnvironment())
+        for flag in ["--connect-timeout", "--statement-timeout", "--lock-timeout"] { #expect(help.stdout.contains(flag), "\(flag)") }
+        let zero = try ToolRunner.run("ncp-load", ["--db", db, "--table", "t", "--lock-timeout", "0"], environment: ToolRunner.baseEnvironment(), stdin: "")
+        #expect(zero.status == 64)
+    }
+
     @Test func intoAV2TableThePeriodIsAddedOnceAndSaidOrWithNoDDLPrinted() throws {
         // The DBA's table (v2): no period column.
         _ = try sqlite(#"CREATE TABLE "pri_VPC_server_list" ("customer_id" TEXT, "serverName" TEXT, "cpuCount" INTEGER, "datetime" DATETIME); INSERT INTO "pri_VPC_server_list" VALUES ('acme', 'old', 1, '2026-09-01 00:00:00')"#)

@@ -35,12 +35,13 @@ func load(_ lines: [String], into target: DatabaseTarget, _ configure: (inout Lo
     let (connection, dialect) = try ODBCConnection.open(target.connectionString)
     var options = LoadOptions(table: "t")
     configure(&options)
+    let loader = Loader(connection: connection, dialect: dialect, options: options)
     do {
-        let report = try Loader(connection: connection, dialect: dialect, options: options).run(NDJSONReader(fd: fd, source: "input"))
-        try connection.commit()
+        let report = try loader.run(NDJSONReader(fd: fd, source: "input"))
+        try loader.commit()
         return report
     } catch {
-        connection.rollback()
+        loader.rollback()
         throw error
     }
 }
