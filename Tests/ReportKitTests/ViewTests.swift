@@ -240,6 +240,13 @@ struct ViewTests {
         }
         #expect(try eval("gb(a)", #"{"a":\#(3 * Self.gib - 1)}"#) == 2)
         #expect(try eval("gb(a)", #"{"a":"x"}"#) == .null)
+        // Python's floor division on any size NCP might send, without a trap (found by bench/fuzz).
+        #expect(try eval("gb(a)", #"{"a":-1}"#) == -1)
+        #expect(try eval("gb(a)", #"{"a":-9223372036854775808}"#) == .int(-8_589_934_592))
+        #expect(try eval("gb(a)", #"{"a":-9223372036854775807}"#) == .int(-8_589_934_592))
+        #expect(try eval("gb(a)", #"{"a":1e30}"#) == .number("9.313225746154785e+20"))
+        #expect(try eval("gb(a)", #"{"a":"-1e30"}"#) == .number("-9.313225746154785e+20"))
+        #expect(try eval("gb(a)", #"{"a":123456789012345678901234567890123}"#) == .number("1.149780945967377e+23"))
         #expect(try eval("a | b | ''", "{}") == "")  // the last alternative's value when none has one
         #expect(try eval("if(a ~ 'pvc', 'PVC', a)", #"{"a":"k8s-pvc-1"}"#) == "PVC")
         #expect(try eval("if(a = 'x', 'y', 'z')", #"{"a":"xx"}"#) == "z")

@@ -119,10 +119,14 @@ extension ViewExpression.Function {
         case .gb:
             // Python's `bytes // 1024**3`: floor division of a whole number of bytes.
             if case .number(let literal) = value, let bytes = Int(literal) {
-                return .int(bytes >= 0 ? bytes / Self.gibibyte : -((-bytes + Self.gibibyte - 1) / Self.gibibyte))
+                // Floor, without negating (which overflows at Int.min).
+                let quotient = bytes / Self.gibibyte
+                return .int(bytes % Self.gibibyte < 0 ? quotient - 1 : quotient)
             }
             guard let bytes = value.doubleValue, bytes.isFinite else { return .null }
-            return .int(Int((bytes / Double(Self.gibibyte)).rounded(.down)))
+            let gigabytes = (bytes / Double(Self.gibibyte)).rounded(.down)
+            // Beyond Int, Python's floor division of a float gives a float; so do we (no trap).
+            return Int(exactly: gigabytes).map { .int($0) } ?? .number(String(gigabytes))
         case .gb1:
             // Python's `round(bytes / 1024**3, 1)`, written as Python writes a float (`1.0`).
             guard let bytes = value.doubleValue, bytes.isFinite else { return .null }
