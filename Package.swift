@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "kv-get", targets: ["kv-get"]),
         .executable(name: "ncp-report", targets: ["ncp-report"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
+        // For bench/fuzz, which feeds ncp-load's row building from its own package.
+        .library(name: "LoadKit", targets: ["LoadKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
