@@ -16,7 +16,8 @@ import ReportKit
 ///           that many bytes times 3)
 ///   byte 2: SQLite only: which typed columns the table has before the load (0: no table)
 /// Besides crashes, it checks ColumnNamer's promise: column names are letters, digits and `_`,
-/// do not start with a digit, fit the dialect, and are unique (ignoring case where it does).
+/// do not start with a digit, fit the dialect, and are unique (ignoring case where it does);
+/// and that values loaded into the typed columns are stored exactly (StoredValues.swift).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
@@ -47,7 +48,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let columns = typedColumns.enumerated().filter { existing & (1 << $0.offset) != 0 }.map { "\($0.element.name) \($0.element.type)" }
             if !columns.isEmpty { try connection!.execute("CREATE TABLE t (\(columns.joined(separator: ", ")))") }
         } catch {
-            require(false, "in-memory SQLite: \(error)")
+            fatalError("fuzz-load needs the SQLite3 ODBC driver (libsqliteodbc; scripts/odbc-setup registers it): \(error)")
         }
     }
     let source = PiecewiseStream(stream, piece: piece)
@@ -80,54 +81,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         require(names.insert(key).inserted, "two columns named \(name) in \(dialect)")
     }
     return 0
-}
-
-/// A load into the table made beforehand stores each line's value exactly, or fails: its
-/// INTEGER column `n` the integer (booleans as 1 and 0), never another number; its TEXT
-/// column `id` a string's decoded text (a timestamp with its offset as `+09:00`) or a
-/// number's literal, byte for byte (read back as hex, so nothing on the way back can hide a
-/// difference).
-func checkStored(_ stream: [UInt8], in connection: ODBCConnection, integer: Bool, text: Bool) {
-    var integers: [String?] = [], texts: [String?] = []
-    for line in stream.split(separator: 0x0A) {
-        guard let value = try? JSONParser.parse(Array(line)) else { continue }  // blank (spaces)
-        guard line.withUnsafeBufferPointer({ Trailer.classify($0) }) == .data else { continue }
-        switch value["n"] {
-        case .number(let literal) where !literal.contains(where: { ".eE".contains($0) }):
-            integers.append(Int64(literal).map { String($0) } ?? "refused (\(literal) is no 64-bit integer)")
-        case .bool(let flag): integers.append(flag ? "1" : "0")
-        case nil, .null?: integers.append(nil)
-        default: integers.append("any")
-        }
-        switch value["id"] {
-        case .string(let string): texts.append(hex(Array((Flattener.timestamp(string.value) ?? string.value).utf8)))
-        case .number(let literal): texts.append(hex(Array(literal.utf8)))
-        case nil, .null?: texts.append(nil)
-        default: texts.append("any")
-        }
-    }
-    let columns = [integer ? "n" : "NULL", text ? "CASE WHEN id IS NULL THEN NULL ELSE hex(id) END" : "NULL"]
-    let rows: [[String?]]
-    do {
-        rows = try connection.query("SELECT \(columns.joined(separator: ", ")) FROM t ORDER BY rowid")
-    } catch {
-        require(false, "cannot read the loaded table back: \(error)")
-        return
-    }
-    require(rows.count == integers.count, "\(rows.count) rows stored for \(integers.count) lines")
-    for (index, row) in rows.enumerated() {
-        if integer, integers[index] != "any" {
-            require(row[0] == integers[index], "INTEGER column n holds \(row[0] ?? "NULL") where the input has \(integers[index] ?? "NULL")")
-        }
-        if text, texts[index] != "any" {
-            require(row[1] == texts[index], "TEXT column id holds hex \(row[1] ?? "NULL") where the input has hex \(texts[index] ?? "NULL")")
-        }
-    }
-}
-
-func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789ABCDEF".utf8)
-    return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
 }
 
 /// `FUZZ_DEBUG=1`: print what each input loaded, or why not (for writing seeds).
