@@ -54,8 +54,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard let value else { continue }
         if kind == .data, value.objectValue != nil {
             context.index(value, view: view)
-            for table in view.tables {
-                for platform in table.platforms { _ = table.rows(value, platform: platform, context: context) }
+            if !(skipKnownBugs && hasHugeNumber(value)) {
+                for table in view.tables {
+                    for platform in table.platforms { _ = table.rows(value, platform: platform, context: context) }
+                }
             }
             _ = MonitoredInstance.servers(in: value)
             _ = MonitoredInstance.volumes(in: value)
@@ -87,4 +89,15 @@ func lines(of stream: [UInt8]) -> [(bytes: [UInt8], number: Int, last: Bool)] {
         start = newline + 1
     }
     return result
+}
+
+/// A number (or numeric string) near Int's limits or beyond: the v2 view's `gb(…)` traps on it
+/// (crashes-found/ndjson/view-gb-of-*); `--skip-known` leaves the views out for such an item.
+func hasHugeNumber(_ value: JSONValue) -> Bool {
+    switch value {
+    case .number, .string: return value.doubleValue.map { abs($0) >= 9.2e18 } ?? false
+    case .array(let items): return items.contains(where: hasHugeNumber)
+    case .object(let object): return object.pairs.contains { hasHugeNumber($0.value) }
+    default: return false
+    }
 }
