@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "kv-get", targets: ["kv-get"]),
         .executable(name: "ncp-report", targets: ["ncp-report"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
+        // For bench/fuzz, which feeds ncp-load's row building from its own package.
+        .library(name: "LoadKit", targets: ["LoadKit"]),
     ],
     // Exact versions: Package.resolved is not kept in the repository, so a build resolves the
     // same dependencies everywhere only if they are pinned here (CHANGELOG.md notes a change).
