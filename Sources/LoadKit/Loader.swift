@@ -366,7 +366,7 @@ public final class Loader {
         let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
         // Upserts name every column this run has seen (an absent value must overwrite with NULL,
         // whatever else is in the batch); plain inserts only the columns with values.
-        let used: [(id: Int, kind: ValueKind)] = columns.compactMap { column in
+        var used: [(id: Int, kind: ValueKind)] = columns.compactMap { column in
             guard let id = idByName[column.name] else { return nil }
             if options.keys.isEmpty {
                 guard batch.hasValues(id) else { return nil }
@@ -376,7 +376,14 @@ public final class Loader {
             }
             return (id, kinds[column.name] ?? column.kind)
         }
-        guard !used.isEmpty else { return }  // rows without a single value: nothing to store
+        if used.isEmpty, let first = columns.first(where: { idByName[$0.name] != nil }), let id = idByName[first.name] {
+            // A line without a single value is still a row (of NULLs), whatever else its batch
+            // holds: the row count never depends on how the input was cut into batches.
+            batch.ensure(id)
+            batch.pad(id, to: batch.rows)
+            used = [(id, kinds[first.name] ?? first.kind)]
+        }
+        guard !used.isEmpty else { return }  // no column at all (only `{}` lines): nothing to store
         let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
         let (perStatement, arraySize) = dialect.shape(columns: used.count)
         let chunk = perStatement * arraySize

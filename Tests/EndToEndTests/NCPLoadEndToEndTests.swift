@@ -29,6 +29,16 @@ struct NCPLoadEndToEndTests {
         (start..<(start + count)).map { #"{"serverInstanceNo":"\#($0)","zone":{"code":"KR-1"},"cpu":2}"# }.joined(separator: "\n") + "\n"
     }
 
+    @Test func everyLineIsARowWhateverTheBatchSize() throws {
+        // A line without a value used to vanish when nothing else in its batch had one (found by bench/fuzz).
+        for (index, size) in ["1", "2", "5000"].enumerated() {
+            let result = try ToolRunner.run("ncp-load", ["--db", db, "--table", "sparse\(index)", "--batch-size", size],
+                                            environment: ToolRunner.baseEnvironment(), stdin: "{\"id\":\"1\"}\n{}\n{\"id\":null}\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try sqlite("select count(*) from sparse\(index)") == "3", "--batch-size \(size)")
+        }
+    }
+
     @Test func loadsReportsAndReplacesAPartition() throws {
         for _ in 0..<2 {
             let result = try ToolRunner.run("ncp-load", ["--db", db, "--table", "server", "--partition", "period=2026-10", "--report", "json"],
