@@ -116,6 +116,7 @@ let package = Package(
                 "ReportKit",
                 "ReportHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 names the webhook's rate-gate file
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,7 +2,7 @@ import Foundation
 import ReportKit
 
 /// Builds the credential kv-get uses from the environment, in the DefaultAzureCredential
-/// order (DESIGN.md §5): client secret, client certificate, workload identity, Azure
+/// order (docs/install.md §4): client secret, client certificate, workload identity, Azure
 /// Pipelines OIDC, managed identity, Azure CLI. The first *configured* source is tried; one
 /// that reports "unavailable" passes to the next; a real refusal stops the chain.
 public struct CredentialChain: Sendable {

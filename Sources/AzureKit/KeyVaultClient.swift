@@ -89,7 +89,7 @@ public final class KeyVaultClient: Sendable {
         throw Failure(.software, "unreachable")
     }
 
-    /// Maps a non-2xx answer to the exit status DESIGN.md §2 gives it.
+    /// Maps a non-2xx answer to the exit status docs/contract.md gives it.
     func failure(_ response: HTTPResponse, at location: String, secret: String? = nil) -> Failure {
         let json = try? JSONParser.parse(response.body)
         var code = json?["error"]?["code"]?.stringValue ?? "HTTP \(response.status)"

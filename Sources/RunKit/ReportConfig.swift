@@ -1,7 +1,7 @@
 import Foundation
 import ReportKit
 
-/// `config/report.json` (DESIGN.md §7): named plans (which resources, metric profiles and NAS
+/// `config/report.json` (docs/contract.md: Customers, plans and rules): named plans (which resources, metric profiles and NAS
 /// usage a report includes) and per-customer platforms, exclusions and inclusions. Validated
 /// on load: a malformed file is exit 78 naming the file and the key.
 public struct ReportConfig: Sendable {

@@ -3,7 +3,7 @@ import ReportKit
 
 /// Runs a plan for every customer: for each customer × step, fetch → json → load through the
 /// built tools, customers in parallel (`jobs`) and steps within a customer in parallel
-/// (`perCustomer`). Every step writes an outcome record (DESIGN.md §6); one customer's failure
+/// (`perCustomer`). Every step writes an outcome record (docs/contract.md: Outcome records); one customer's failure
 /// never stops another's. Fetches always carry `--trailer` and ncp-json/ncp-load always
 /// `--require-trailer`, so a failed fetch can never replace a good partition.
 public final class ReportRunner: Sendable {

@@ -82,7 +82,7 @@ enum Fixtures {
         }
     }
 
-    /// Classic regions (reference §B.3).
+    /// Classic regions (NCP's getRegionList documentation).
     static let classicRegions: [Region] = [
         Region(code: "KR", number: "1", name: "Korea"), Region(code: "USW", number: "2", name: "US-West(Old)"),
         Region(code: "HK", number: "3", name: "HongKong"), Region(code: "DE", number: "6", name: "Germany(Old)"),
@@ -96,7 +96,7 @@ enum Fixtures {
 }
 
 /// Shapes for calls whose models the SDK list lacks (billing, Resource Manager), from
-/// reference/ncp-api.md §E.1 and §J. Unverified beyond those pages, like the reference says.
+/// NCP's billing and Cloud Insight documentation; unverified beyond it.
 enum ExtraModels {
     /// Fields the API reference documents that the SDK model lacks (added after the SDK's).
     /// Cloud DB for Redis nodes: `cpuCount` (data type CloudRedisServerInstance).

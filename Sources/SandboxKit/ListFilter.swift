@@ -1,7 +1,7 @@
 import ReportKit
 
 /// The list APIs' documented filters, one mechanism for all of them instead of code per API
-/// (reference/ncp-api.md §C: `serverInstanceNoList.N`, `vpcNo`, `productCode`, …):
+/// (NCP's list APIs: `serverInstanceNoList.N`, `vpcNo`, `productCode`, …):
 /// - `xxxList.N=v` keeps the items whose `xxx` is one of the values, on the item itself or on
 ///   one of its nodes (`cloudMysqlServerInstanceNoList.N` matches a Cloud DB by its servers);
 /// - a single `…No` or `…Code` parameter, or the catalog's id field, keeps the items whose

@@ -185,7 +185,7 @@ public final class NCPSandbox: Sendable {
         if let fault = fault(request, customer: customer) { return fault }
         let params = parameters(request)
         func param(_ name: String) -> String? { params.last { $0.key == name }?.value }
-        // Action APIs answer XML unless asked for JSON (reference §C.0).
+        // Action APIs answer XML unless asked for JSON (NCP's API convention: responseFormatType=json).
         if NCPService.forPath(request.path).wantsResponseFormatParameter, param("responseFormatType")?.lowercased() != "json" {
             let action = request.path.split(separator: "/").last.map(String.init) ?? "response"
             return SandboxResponse(

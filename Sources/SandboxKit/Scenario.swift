@@ -1,7 +1,7 @@
 import Foundation
 import ReportKit
 
-/// What the sandbox serves (DESIGN.md §5): customers with their keys and fleets, paging
+/// What the sandbox serves (README: cloud-sandbox): customers with their keys and fleets, paging
 /// conventions, and faults on demand. Same scenario, same responses.
 public struct Scenario: Codable, Sendable {
     public var seed: UInt64 = 42

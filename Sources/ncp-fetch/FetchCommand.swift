@@ -39,7 +39,7 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Page requests in flight at once ($NCP_CONCURRENCY, default 5).", valueName: "n"))
     var concurrency: Int?
 
-    @Flag(help: "End a fully successful stream with the completeness trailer (DESIGN.md §4).")
+    @Flag(help: "End a fully successful stream with the completeness trailer (docs/contract.md).")
     var trailer = false
 
     func run() async throws {

@@ -164,7 +164,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
         }
     }
 
-    /// The connection DESIGN.md §5 describes, from the flags and the environment.
+    /// The connection docs/contract.md (Environment) and README (ncp-load) describe, from the flags and the environment.
     func connectionSettings() throws -> ConnectionSettings {
         let environment = EnvironmentFallback.process
         return try ConnectionSettings.resolve(

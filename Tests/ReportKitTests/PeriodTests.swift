@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ReportKit
 
-/// DESIGN.md §3, case by case: the edges the v2 system got wrong (naive local time, inclusive ends).
+/// docs/contract.md (Periods), case by case: the edges the v2 system got wrong (naive local time, inclusive ends).
 struct PeriodTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let name: String

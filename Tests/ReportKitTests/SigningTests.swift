@@ -1,7 +1,7 @@
 import Testing
 @testable import ReportKit
 
-/// reference/ncp-api.md §A.2, computed with the official SDK's own function.
+/// NCP's signature v2 documentation, computed with the official SDK's own function.
 struct SigningTests {
     static let key = ("AKIATESTACCESSKEY001", "TestSecretKey0123456789abcdefghijklmnopq")
     static let example = ("ncpAccessKeyExample1", "ncpSecretKeyExample1ncpSecretKeyExample1")

@@ -1,4 +1,4 @@
-/// The exit codes every tool uses (sysexits), as DESIGN.md §2 lists them.
+/// The exit codes every tool uses (sysexits), as docs/contract.md lists them.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     case ok = 0
     case usage = 64

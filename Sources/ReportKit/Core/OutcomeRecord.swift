@@ -1,4 +1,4 @@
-/// One step of a report run (DESIGN.md §6): the runner writes them, teams-notify reads them.
+/// One step of a report run (docs/contract.md: Outcome records): the runner writes them, teams-notify reads them.
 public struct OutcomeRecord: Sendable, Equatable {
     public var customer: String
     public var period: String
@@ -53,7 +53,7 @@ public struct OutcomeRecord: Sendable, Equatable {
             started: object["started"]?.stringValue, ended: object["ended"]?.stringValue)
     }
 
-    /// The NDJSON line the runner writes: every field of DESIGN.md §6, null where unknown.
+    /// The NDJSON line the runner writes: every field of docs/contract.md: Outcome records, null where unknown.
     public var json: JSONValue {
         func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
         return .object(JSONObject([

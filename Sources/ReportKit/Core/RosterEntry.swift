@@ -1,6 +1,6 @@
 import Foundation
 
-/// One customer of the MSP (DESIGN.md §7): who, which NCP site, which keys.
+/// One customer of the MSP (docs/contract.md: Customers, plans and rules): who, which NCP site, which keys.
 public struct RosterEntry: Sendable, Equatable {
     public let customerID: String
     public let customerType: String

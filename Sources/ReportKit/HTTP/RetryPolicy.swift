@@ -1,6 +1,6 @@
 import Foundation
 
-/// When and how long to wait before trying a request again (DESIGN.md §2): 429, 500, 502,
+/// When and how long to wait before trying a request again (docs/contract.md): 429, 500, 502,
 /// 503, 504 and connection failures; exponential backoff with full jitter; `Retry-After`
 /// honoured. Services with their own documented rules (IMDS) pass their own status set.
 public struct RetryPolicy: Sendable {

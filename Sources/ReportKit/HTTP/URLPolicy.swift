@@ -1,6 +1,6 @@
 import Foundation
 
-/// DESIGN.md §2: TLS always; plain http only to loopback and the IMDS link-local address.
+/// docs/contract.md (Conventions): TLS always; plain http only to loopback and the IMDS link-local address.
 public enum URLPolicy {
     public static func check(_ url: String) throws(Failure) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),

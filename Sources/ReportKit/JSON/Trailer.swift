@@ -1,4 +1,4 @@
-/// The completeness trailer of DESIGN.md §4: `{"_trailer":{"items":N,"complete":true}}`.
+/// The completeness trailer (docs/contract.md): `{"_trailer":{"items":N,"complete":true}}`.
 public enum Trailer {
     public enum Kind: Equatable {
         case data

@@ -1,5 +1,5 @@
 /// Cloud Insight product keys (`cw_key`): looked up once per run with the schema list call,
-/// falling back to the keys the documentation gives per site (reference §D.1, §J).
+/// falling back to the keys the documentation gives per site (NCP's Cloud Insight documentation).
 public actor CloudInsightProducts {
     public static let schemaPath = "/cw_fea/real/cw/api/schema/system/list"
 

@@ -77,7 +77,7 @@ public struct MetricProfile: Sendable {
         return result
     }
 
-    /// Unit of a metric's raw values (reference §D.1): rates in %, network in bits/s, disk I/O
+    /// Unit of a metric's raw values (NCP's Cloud Insight metric documentation): rates in %, network in bits/s, disk I/O
     /// in bytes/s, filesystem sizes in MB.
     public static func unit(of metric: String) -> String {
         if metric.hasSuffix("_bps") { return "bit/s" }

@@ -150,7 +150,7 @@ public struct InventoryFetcher: Sendable {
         return "/vnks/\(upper.lowercased())-v2" + path.dropFirst("/vnks/v2".count)
     }
 
-    /// Finds the item list in a response (reference §C.0 envelope, or a bare object) and cuts it
+    /// Finds the item list in a response (NCP's response envelope, or a bare object) and cuts it
     /// into compact items without building a tree; NCP errors are raised first.
     public static func extractPage(_ response: HTTPResponse, spec: ResourceSpec, target: String) throws -> Page {
         try NCPClient.check(response, target: target)

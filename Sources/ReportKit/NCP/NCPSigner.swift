@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// NCP API Gateway signature v2 (reference/ncp-api.md §A): Base64(HMAC-SHA256(secret,
+/// NCP API Gateway signature v2 (NCP's API Gateway documentation): Base64(HMAC-SHA256(secret,
 /// "METHOD target\ntimestamp\naccessKey")), where target is the path plus the query string
 /// exactly as sent.
 public struct NCPSigner: Sendable {

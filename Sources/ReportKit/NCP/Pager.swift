@@ -9,7 +9,7 @@ public struct Page: Sendable {
     }
 }
 
-/// Paging that cannot silently truncate (reference §G): ask the first page, learn `totalRows`,
+/// Paging that cannot silently truncate (NCP's paging conventions): ask the first page, learn `totalRows`,
 /// fetch the remaining pages concurrently (bounded), de-duplicate by id, probe a neighbouring
 /// page when the base convention (0 or 1) turns out different, and fail with both numbers when
 /// the count does not add up or the total changes between pages.

@@ -5,7 +5,7 @@ public actor RegionDirectory {
         public let number: String?
     }
 
-    /// Classic regionNo per code, from the getRegionList doc example (reference §B.3); used
+    /// Classic regionNo per code, from the getRegionList doc example; used
     /// only when the region list itself cannot be read.
     public static let classicNumbers: [String: String] = [
         "KR": "1", "USW": "2", "HK": "3", "DE": "6", "SGN": "7", "JPN": "8", "USWN": "9", "DEN": "10",

@@ -5,7 +5,7 @@ public enum Platform: String, Sendable, CaseIterable, Hashable {
 
 /// How a list call pages.
 public enum Paging: Sendable, Equatable {
-    /// `pageNo`/`pageSize` with `totalRows`; `family` names the base convention (reference §G):
+    /// `pageNo`/`pageSize` with `totalRows`; `family` names the base convention (NCP's paging conventions):
     /// `clouddb` lists are 0-based, the rest 1-based. The pager tolerates either.
     case pageNo(family: String)
     /// Everything in one response (VPC getVpcList, image products, NKS clusters, …).

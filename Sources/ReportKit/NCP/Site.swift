@@ -1,4 +1,4 @@
-/// NCP sites and the hosts of each service on them (reference/ncp-api.md §B).
+/// NCP sites and the hosts of each service on them (NCP's API endpoints per site).
 public enum Site: String, Sendable, CaseIterable {
     case `public`, gov, fin
 
@@ -11,7 +11,7 @@ public enum Site: String, Sendable, CaseIterable {
     }
 
     /// Scheme and host of each service. Fin hosts other than the main gateway and Cloud Insight
-    /// follow the documented pattern but are unverified (reference §I.5).
+    /// follow the documented pattern but are unverified (NCP documents them per service).
     public func baseURL(_ service: NCPService) -> String {
         switch (self, service) {
         case (.public, .main): return "https://ncloud.apigw.ntruss.com"

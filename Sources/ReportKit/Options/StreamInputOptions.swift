@@ -7,7 +7,7 @@ public struct StreamInputOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Read this file instead of stdin (- for stdin).", valueName: "file"))
     public var input: String = "-"
 
-    @Flag(help: "Require the completeness trailer (DESIGN.md §4) as the last line.")
+    @Flag(help: "Require the completeness trailer (docs/contract.md) as the last line.")
     public var requireTrailer = false
 
     @Option(help: ArgumentHelp(

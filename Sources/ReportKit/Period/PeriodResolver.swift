@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns a period expression into exact instants and a label (DESIGN.md §3), in one time zone.
+/// Turns a period expression into exact instants and a label (docs/contract.md: Periods), in one time zone.
 /// Shell scripts never do date arithmetic: they ask `ncp-fetch period`.
 public struct PeriodResolver: Sendable {
     public var timeZone: TimeZone

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A report window: exact instants (half-open, start included, end excluded) and the canonical
-/// label used in file paths and database columns (DESIGN.md §3).
+/// label used in file paths and database columns (docs/contract.md: Periods).
 public struct ReportPeriod: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case month, week, custom
