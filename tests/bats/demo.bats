@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # The offline demo against cloud-sandbox, as README's quick start runs it.
 
+bats_require_minimum_version 1.5.0
+
 setup() {
   export DEMO_OUT="$BATS_TEST_TMPDIR/out"
   PERIOD="$("$REPORT_BIN_DIR/ncp-fetch" period | jq -r .label)"
@@ -16,7 +18,7 @@ setup() {
   [ ! -e "$DEMO_OUT/$PERIOD/bravo/classic-server.json" ]   # bravo is VPC-only
   # Korean text arrives intact, the trailer is not stored.
   grep -q '테스트' "$DEMO_OUT/$PERIOD/alpha/vpc-server.json"
-  ! grep -q '_trailer' "$DEMO_OUT/$PERIOD/alpha/vpc-server.json" || false
+  run ! grep -q '_trailer' "$DEMO_OUT/$PERIOD/alpha/vpc-server.json"
   # Metrics: 12 servers x 16 series x one point per day of last month.
   days="$("$REPORT_BIN_DIR/ncp-fetch" period | jq '(.endMs - .startMs) / 86400000')"
   [ "$(jq length "$DEMO_OUT/$PERIOD/alpha/vpc-server-metrics.json")" -eq $((12 * 16 * days)) ]

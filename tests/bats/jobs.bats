@@ -60,7 +60,7 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   [ "$status" -eq 0 ]
   [ "$(printf '%s\n' "$output" | jq -r '.steps[].file' | grep -c '^classic-')" -eq 0 ]
   printf '%s\n' "$output" | jq -r '.steps[].file' | grep -qx 'vpc-server'
-  ! printf '%s\n' "$output" | jq -r '.steps[].file' | grep -q 'mysql' || false
+  [ "$(printf '%s\n' "$output" | jq -r '.steps[].file' | grep -c 'mysql')" -eq 0 ]
   [ "$(ncp_requests alpha /)" -eq 0 ]   # a dry run calls nothing
   run --separate-stderr "$ROOT/scripts/monthly-report" --config "$BATS_TEST_TMPDIR/report.json" --customer alpha --out "$OUT" --db "$DB" --no-notify
   [ "$status" -eq 0 ]
@@ -110,7 +110,7 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   [[ "$stderr" == *"AADSTS7000215"* ]]
   [ "$(wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl")" -eq 1 ]
   grep -q 'no roster' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
-  ! grep -q 'wrong-secret-for-test' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  run ! grep -q 'wrong-secret-for-test' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
 }
 
 @test "a customer whose key is refused fails alone: the others complete, the exit says so, the card names it" {

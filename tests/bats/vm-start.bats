@@ -53,7 +53,7 @@ cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
   grep -q '^account set --subscription 00000000-0000-4000-8000-000000000001$' "$AZ_LOG"
   grep -q '^vm start --resource-group report-rg --name report-vm' "$AZ_LOG"
   [ "$(cat "$AZ_STATE")" = "PowerState/running" ]
-  ! grep -q 'never-on-argv' "$AZ_LOG" || false
+  run ! grep -q 'never-on-argv' "$AZ_LOG"
   [ "$(cards)" -eq 0 ]
 }
 
@@ -62,8 +62,8 @@ cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
   AZ_SESSION=1 run --separate-stderr "$ROOT/scripts/vm-start"
   [ "$status" -eq 0 ]
   [[ "$stderr" == *"already running"* ]]
-  ! grep -q '^login' "$AZ_LOG" || false
-  ! grep -q '^vm start' "$AZ_LOG"
+  run ! grep -q '^login' "$AZ_LOG"
+  run ! grep -q '^vm start' "$AZ_LOG"
 }
 
 @test "a login failure posts one card naming the step, without secrets, and exits non-zero" {
@@ -72,8 +72,8 @@ cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
   [ "$(cards)" -eq 1 ]
   grep -q 'login (managed identity)' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
   grep -q 'AADSTS700016' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
-  ! grep -q 'never-on-argv' "$BATS_TEST_TMPDIR/sbx/teams.jsonl" || false
-  ! grep -q '^vm start' "$AZ_LOG"
+  run ! grep -q 'never-on-argv' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
+  run ! grep -q '^vm start' "$AZ_LOG"
 }
 
 @test "a start failure posts one card with the step and the service's message" {
