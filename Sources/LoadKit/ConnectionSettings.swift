@@ -21,7 +21,7 @@ public struct ConnectionSettings: Sendable {
     ) throws(Failure) -> ConnectionSettings {
         func sqlite(_ file: String, _ source: String) -> ConnectionSettings {
             let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-            return ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(braced(path));", source: source, sqliteFile: path)
+            return ConnectionSettings(connectionString: "Driver={SQLite3};Database=\(ConnectionString.braced(path));", source: source, sqliteFile: path)
         }
         let configured = [("--connection-string-file", file != nil), ("--connection-string", string != nil), ("--dsn", dsn != nil),
                           ("--db", db != nil), ("$ODBC_CONNECTION_STRING", !(environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty),
@@ -54,9 +54,9 @@ public struct ConnectionSettings: Sendable {
             }
             let driver = environment["ODBC_DRIVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "ODBC Driver 18 for SQL Server"
             if let password = environment["DATABASE_PWD"] { Redactor.shared.register(password) }
-            var parts = ["Driver={\(driver.replacingOccurrences(of: "}", with: "}}"))}", "Server=\(braced(server))", "Database=\(braced(name))"]
-            if let user = environment["DATABASE_USER"], !user.isEmpty { parts.append("UID=\(braced(user))") }
-            if let password = environment["DATABASE_PWD"], !password.isEmpty { parts.append("PWD=\(braced(password))") }
+            var parts = ["Driver={\(driver.replacingOccurrences(of: "}", with: "}}"))}", "Server=\(ConnectionString.braced(server))", "Database=\(ConnectionString.braced(name))"]
+            if let user = environment["DATABASE_USER"], !user.isEmpty { parts.append("UID=\(ConnectionString.braced(user))") }
+            if let password = environment["DATABASE_PWD"], !password.isEmpty { parts.append("PWD=\(ConnectionString.braced(password))") }
             // Encrypted in transit whichever driver: FreeTDS names it its own way.
             parts.append(driver.lowercased().contains("freetds") || driver.lowercased().contains("libtdsodbc") ? "Encryption=require" : "Encrypt=yes")
             settings = ConnectionSettings(connectionString: parts.joined(separator: ";") + ";", source: "the DATABASE_* variables")
@@ -69,9 +69,6 @@ public struct ConnectionSettings: Sendable {
         resolved.registerSecrets()
         return resolved
     }
-
-    /// `{value}` (with `}` doubled) when the value needs it.
-    public static func braced(_ value: String) -> String { ConnectionString.braced(value) }
 
     /// What an error may say about this connection: where it came from and its driver and
     /// server, never the string (which may hold a password in any escaped form).

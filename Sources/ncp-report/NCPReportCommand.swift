@@ -119,9 +119,9 @@ struct NCPReportCommand: AsyncParsableCommand {
         if let units, !["raw", "v2"].contains(units) { throw Failure(.usage, "--units must be raw or v2") }
         guard ["standard", "v2"].contains(layout) else { throw Failure(.usage, "--layout must be standard or v2") }
         let view = layout == "v2" ? View.named("v2") : nil
-        let language = try ReportLanguage.resolve(lang ?? ProcessInfo.processInfo.environment["REPORT_LANG"])
         let environment = ProcessInfo.processInfo.environment
         let fallback = EnvironmentFallback(environment)
+        let language = try ReportLanguage.resolve(fallback.resolve(lang, flag: "--lang", env: ["REPORT_LANG"])?.value)
         let configPath = fallback.resolve(config, flag: "--config", env: ["REPORT_CONFIG"], default: "config/report.json")!.value
         let configuration = try ReportConfig.load(path: configPath)
         guard let planSpec = configuration.plans[plan] else {

@@ -103,7 +103,7 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
             guard !records.isEmpty else {
                 throw Failure(.noInput, "no outcome records on stdin: the run wrote none, so there is nothing to summarise (a green card would be a lie)")
             }
-            let language = try ReportLanguage.resolve(lang ?? EnvironmentFallback.process["REPORT_LANG"])
+            let language = try ReportLanguage.resolve(EnvironmentFallback().resolve(lang, flag: "--lang", env: ["REPORT_LANG"])?.value)
             let (card, shown) = SummaryCard.build(records, title: title, maxBytes: maxBytes, language: language)
             Log.shared.info("summary", ["records": "\(records.count)", "failuresShown": "\(shown)", "bytes": "\(card.compactBytes.count)"])
             return card
