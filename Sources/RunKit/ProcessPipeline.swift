@@ -10,11 +10,26 @@ public struct ProcessPipeline: Sendable {
         public let executable: String
         public let arguments: [String]
         public let stderrPath: String
+        /// Where the stage writes its failure record (`$REPORT_FAILURE_FILE`), beside its stderr.
+        public var failurePath: String { "\(stderrPath).failure.json" }
 
         public init(_ executable: String, _ arguments: [String], stderr: String) {
             self.executable = executable
             self.arguments = arguments
             self.stderrPath = stderr
+        }
+
+        /// How the stage failed, given its exit status: the record it wrote (or the pipeline
+        /// wrote for it at the deadline); else, for a child that died without one (a crash, a
+        /// signal), a record from the status alone, its message the last line of its stderr
+        /// (for people; the kind comes from the status, never from those words).
+        public func failure(status: Int32, otherwise message: String? = nil) -> FailureRecord {
+            if let record = FailureRecord.read(failurePath) { return record }
+            let code = Int(status)
+            let lastLine = (try? String(contentsOfFile: stderrPath, encoding: .utf8))?
+                .split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+            let text = message ?? lastLine.map { Redactor.shared.redact($0) } ?? (code > 128 ? "killed by signal \(code - 128)" : "exit \(code)")
+            return FailureRecord(exit: code > 128 ? Int(ExitStatus.software.rawValue) : code, error: text, kind: code > 128 ? .internal : nil)
         }
     }
 
@@ -67,7 +82,7 @@ public struct ProcessPipeline: Sendable {
         defer { if locked { ProcessPipeline.spawnLock.unlock() } }
         var input = try openFile(stdinPath ?? "/dev/null", O_RDONLY)
         let output = try openFile(stdoutPath, O_WRONLY | O_CREAT | O_TRUNC)
-        let env = environment.map { "\($0.key)=\($0.value)" }
+        let env = environment.filter { $0.key != FailureRecord.environmentVariable }.map { "\($0.key)=\($0.value)" }
         var pids: [pid_t] = []
         for (index, stage) in stages.enumerated() {
             var stageOutput = output
@@ -81,7 +96,9 @@ public struct ProcessPipeline: Sendable {
                 nextInput = ends[0]
             }
             let errorFD = try openFile(stage.stderrPath, O_WRONLY | O_CREAT | O_TRUNC)
-            pids.append(try spawn(stage, stdin: input, stdout: stageOutput, stderr: errorFD, environment: env))
+            unlink(stage.failurePath)  // a record left by an earlier run is not this one's
+            pids.append(try spawn(stage, stdin: input, stdout: stageOutput, stderr: errorFD,
+                                  environment: env + ["\(FailureRecord.environmentVariable)=\(stage.failurePath)"]))
             input = nextInput
         }
         // Our copies of the pipe ends must go before waiting, or readers never see EOF.
@@ -100,7 +117,10 @@ public struct ProcessPipeline: Sendable {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             if stopped, let deadline {
-                ProcessPipeline.appendLine("ncp-report: error: stopped after the step's deadline of \(Int(deadline)) s (--step-timeout)", to: stage.stderrPath)
+                let message = "stopped after the step's deadline of \(Int(deadline)) s (--step-timeout)"
+                ProcessPipeline.appendLine("ncp-report: error: \(message)", to: stage.stderrPath)
+                FailureRecord(exit: Int(ProcessPipeline.timedOutStatus), error: message, kind: .throttled)
+                    .writeIfRequested([FailureRecord.environmentVariable: stage.failurePath])
                 return ProcessPipeline.timedOutStatus
             }
             let signal = status & 0x7f

@@ -19,7 +19,7 @@ struct FetchCommand: AsyncParsableCommand {
               ncp-fetch --batch entries.ndjson --trailer --customer alpha --jobs 4
                   (entries: {"resource": "server", "platform": "vpc", "output": "vpc-server.ndjson"} per line)
 
-            --batch fetches many resources with the same keys in one run (ncp-report does this per customer, so a process start is paid once, not per resource): each entry's stream goes to its own file exactly as a single run would print it, trailer included on success; one report line per entry on stdout ({"resource","platform","output","status","items"} or "exit" and "error"); a failing entry is reported and the others go on; the exit status is the first failure's.
+            --batch fetches many resources with the same keys in one run (ncp-report does this per customer, so a process start is paid once, not per resource): each entry's stream goes to its own file exactly as a single run would print it, trailer included on success; one report line per entry on stdout ({"resource","platform","output","status","items"}, or for a failure "exit", "error", "kind" (denied, refused, throttled …), "returnCode", "httpStatus": docs/contract.md); a failing entry is reported and the others go on; the exit status is the first failure's.
             """
     )
 
@@ -124,38 +124,32 @@ struct FetchCommand: AsyncParsableCommand {
     /// prints it), several at once, sharing the keys, the connection pool and the region list. A
     /// failing entry is reported and the others go on; the exit status is the first failure's.
     func runBatch(_ path: String, fetcher: InventoryFetcher, resolved: NCPTargetOptions.Resolved, workers: Int) async throws {
-        let batch = try BatchFile(path: path)
-        try await Concurrently.forEach(Array(batch.entries.enumerated()), limit: jobs, { index, entry -> JSONObject in
-            let name = entry["resource"]?.stringValue ?? ""
-            let output = entry["output"]?.stringValue ?? ""
-            var report = JSONObject([("resource", .string(name)), ("platform", entry["platform"] ?? .null), ("region", entry["region"] ?? .null),
-                                     ("output", .string(output))])
+        let batch = try BatchFile<FetchBatch>(path: path)
+        try await Concurrently.forEach(Array(batch.entries.enumerated()), limit: jobs, { index, entry -> BatchFile<FetchBatch>.Report in
             let started = Date()
+            var detail = (try? entry.get()).map(FetchBatch.Detail.init) ?? FetchBatch.Detail()
             do {
-                guard !output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: path) }
-                let platformName = entry["platform"]?.stringValue ?? resolved.platform.rawValue
-                guard let platform = Platform(rawValue: platformName.lowercased()) else {
+                let entry = try entry.get()
+                guard !entry.output.isEmpty else { throw Failure(.dataError, "entry \(index + 1) has no output", at: path) }
+                guard let platform = Platform(rawValue: (entry.platform ?? resolved.platform.rawValue).lowercased()) else {
                     throw Failure(.usage, "entry \(index + 1): platform must be vpc or classic", at: path)
                 }
-                let parameters = entry["parameters"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (key: pair.key, value: $0) } } ?? []
-                let file = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-                guard file >= 0 else { throw Failure(.cantCreate, "cannot open the output: \(String(cString: strerror(errno)))", at: output) }
+                let parameters = (entry.parameters ?? [:]).map { (key: $0.key, value: $0.value.text) }.sorted { $0.key < $1.key }
+                let file = open(entry.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                guard file >= 0 else { throw Failure(.cantCreate, "cannot open the output: \(String(cString: strerror(errno)))", at: entry.output) }
                 defer { close(file) }
-                let target = try entry["region"].map { value throws -> NCPTargetOptions.Resolved in
-                    guard let code = value.stringValue, !code.isEmpty, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                let target = try entry.region.map { code throws -> NCPTargetOptions.Resolved in
+                    guard !code.isEmpty, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
                         throw Failure(.usage, "entry \(index + 1): region must be a region code or all", at: path)
                     }
                     return resolved.inRegion(code)
                 } ?? resolved
-                let items = try await self.fetchOne(name, parameters: parameters, platform: platform, resolved: target, fetcher: fetcher,
-                                                    workers: workers, to: ReportKit.OutputStream(fd: file))
-                report["status"] = "ok"
-                report["items"] = .int(items)
+                detail.items = try await self.fetchOne(entry.resource, parameters: parameters, platform: platform, resolved: target, fetcher: fetcher,
+                                                       workers: workers, to: ReportKit.OutputStream(fd: file))
+                return .init(detail, .ok(seconds: EntryOutcome.seconds(since: started)))
             } catch {
-                BatchFile.fail(&report, error)
+                return .init(detail, .failed(FailureRecord(error), seconds: EntryOutcome.seconds(since: started)))
             }
-            report["seconds"] = .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)
-            return report
         }) { _, report in try batch.emit(report) }
         try batch.finish()
     }

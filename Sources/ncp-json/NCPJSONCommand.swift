@@ -23,7 +23,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
               ncp-json --out json --customer alpha --name server_list --layout v2 --view v2 --customer-type pri --platform VPC --lookup vpcs.ndjson --lookup products.ndjson --tee < servers.ndjson | ncp-load --table pri_VPC_server_list --partition period=2026-10 --partition customer_id=alpha
               ncp-json --out json --period 2026-10 --require-trailer --batch entries.ndjson   # {"input":"a.ndjson","customer":"alpha","name":"vpc-server"} per line
 
-            --batch converts many saved streams in one run (ncp-report does this per table, so the cost of starting a process is paid once): each entry is checked and written exactly as a single run would (an entry may also give "customerType", "platform", "lookups": [FILE...] and "tee": FILE, where the passed-on stream is written), a failing entry is reported ({"customer","name","status":"failed","exit","error"}) and the others go on; the exit status is the first failure's.
+            --batch converts many saved streams in one run (ncp-report does this per table, so the cost of starting a process is paid once): each entry is checked and written exactly as a single run would (an entry may also give "customerType", "platform", "lookups": [FILE...] and "tee": FILE, where the passed-on stream is written), a failing entry is reported ({"customer","name","status":"failed","exit","error","kind"}) and the others go on; the exit status is the first failure's.
 
             Exit status:
             \(ExitStatus.helpTable)
@@ -161,30 +161,23 @@ struct NCPJSONCommand: AsyncParsableCommand {
             throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
         }
         _ = try stream.lineLimit(environment)  // a bad limit is a usage error, not one per entry
-        let batch = try BatchFile(path: path)
-        for (index, entry) in batch.entries.enumerated() {
-            let customer = entry["customer"]?.stringValue, name = entry["name"]?.stringValue
-            var report = JSONObject([("customer", customer.map { .string($0) } ?? .null), ("name", name.map { .string($0) } ?? .null)])
+        let batch = try BatchFile<JSONBatch>(path: path)
+        for entry in batch.entries {
+            var detail = (try? entry.get()).map(JSONBatch.Detail.init) ?? JSONBatch.Detail()
             do {
-                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
-                let platform = entry["platform"]?.stringValue ?? self.platform
-                let lookups = try (entry["lookups"]?.arrayValue ?? []).map { value throws -> String in
-                    guard let file = value.stringValue else { throw Failure(.dataError, "entry \(index + 1): lookups must be file names", at: path) }
-                    return file
-                }
-                let shape = try views.shape(table: name, platform: platform, lookups: lookup + lookups)
-                let (target, pretty) = try target(environment, customer: customer, name: name, platform: platform,
-                                                  customerType: entry["customerType"]?.stringValue, view: shape)
-                let reader = try stream.reader(path: input, environment)
-                let teeSink = try entry["tee"]?.stringValue.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
-                let items = try convert(reader, source: input, path: target, pretty: pretty, tee: teeSink, view: shape)
-                report["path"] = .string(target)
-                report["status"] = "ok"
-                report["items"] = .int(items)
+                let entry = try entry.get()
+                let platform = entry.platform ?? self.platform
+                let shape = try views.shape(table: entry.name, platform: platform, lookups: lookup + (entry.lookups ?? []))
+                let (target, pretty) = try target(environment, customer: entry.customer, name: entry.name, platform: platform,
+                                                  customerType: entry.customerType, view: shape)
+                let reader = try stream.reader(path: entry.input, environment)
+                let teeSink = try entry.tee.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
+                detail.items = try convert(reader, source: entry.input, path: target, pretty: pretty, tee: teeSink, view: shape)
+                detail.path = target
+                try batch.emit(.init(detail, .ok()))
             } catch {
-                BatchFile.fail(&report, error)
+                try batch.emit(.init(detail, .failed(FailureRecord(error))))
             }
-            try batch.emit(report)
         }
         try batch.finish()
     }

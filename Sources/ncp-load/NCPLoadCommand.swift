@@ -189,17 +189,16 @@ struct NCPLoadCommand: AsyncParsableCommand {
     /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
     /// if it fails); a failing entry is rolled back and reported, the others go on.
     func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
-        let batch = try BatchFile(path: path)
+        let batch = try BatchFile<LoadBatch>(path: path)
         let (connection, dialect) = try connect(settings, timeouts)
         var printed = Set<String>()  // a column missing for every entry is printed once
-        for (index, entry) in batch.entries.enumerated() {
-            let partition = entry["partition"]?.objectValue?.pairs.compactMap { pair in pair.value.scalarText.map { (pair.key, $0) } } ?? []
-            var report = JSONObject([("partition", .object(JSONObject(partition.map { ($0.0, .string($0.1)) })))])
+        for entry in batch.entries {
+            var detail = (try? entry.get()).map(LoadBatch.Detail.init) ?? LoadBatch.Detail()
             do {
-                guard let input = entry["input"]?.stringValue else { throw Failure(.dataError, "entry \(index + 1) has no input", at: path) }
+                let entry = try entry.get()
                 var options = common
-                options.partition += partition.map { (column: $0.0, value: $0.1) }
-                let reader = try stream.reader(path: input)
+                options.partition += entry.partitionColumns
+                let reader = try stream.reader(path: entry.input)
                 let loader = Loader(connection: connection, dialect: dialect, options: options)
                 let result: LoadReport
                 do {
@@ -211,15 +210,13 @@ struct NCPLoadCommand: AsyncParsableCommand {
                     throw error
                 }
                 announce(result)
-                report["input"] = .string(input)
-                report["status"] = "ok"
-                report["rows"] = .int(result.rows)
-                report["newColumns"] = .array(result.newColumns.map { .string($0) })
-                report["seconds"] = .double(result.seconds)
+                detail.input = entry.input
+                detail.rows = result.rows
+                detail.newColumns = result.newColumns
+                try batch.emit(.init(detail, .ok(seconds: result.seconds)))
             } catch {
-                BatchFile.fail(&report, error)
+                try batch.emit(.init(detail, .failed(FailureRecord(error))))
             }
-            try batch.emit(report)
         }
         try batch.finish()
         if !logging.quiet {

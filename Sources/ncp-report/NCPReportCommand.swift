@@ -245,11 +245,10 @@ struct NCPReportCommand: AsyncParsableCommand {
             var arguments = ["--summary", "--title", title, "--lang", language.rawValue, "-q"]
             if let webhookFile { arguments += ["--webhook-file", webhookFile] }
             let notifyEnvironment = childEnvironment.merging(ChildEnvironment.teams(from: environment)) { $1 }
-            let posted = try await ProcessPipeline(
-                stages: [.init("\(bin)/teams-notify", arguments, stderr: "\(runDirectory)/teams-notify.log")],
-                stdin: outcomesPath, stdout: "/dev/null", environment: notifyEnvironment).run()
-            if posted.first != 0 {
-                Log.shared.error("the Teams summary was not posted: \(ReportRunner.lastError("\(runDirectory)/teams-notify.log") ?? "exit \(posted.first ?? 70)")")
+            let notifyStage = ProcessPipeline.Stage("\(bin)/teams-notify", arguments, stderr: "\(runDirectory)/teams-notify.log")
+            let posted = try await ProcessPipeline(stages: [notifyStage], stdin: outcomesPath, stdout: "/dev/null", environment: notifyEnvironment).run()
+            if let code = posted.first, code != 0 {
+                Log.shared.error("the Teams summary was not posted: \(notifyStage.failure(status: code).error)")
                 if status == 0 { status = posted.first ?? 70 }
             }
         } else {

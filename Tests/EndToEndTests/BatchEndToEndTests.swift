@@ -101,6 +101,12 @@ struct FetchBatchEndToEndTests {
         #expect(reports.map { $0["status"]?.stringValue } == ["ok", "failed", "ok"])
         #expect(reports.map { $0["items"]?.intValue } == [7, nil, 2])
         #expect(reports[1]["error"]?.stringValue?.contains("returnCode 802") == true)
+        // The runner decides on these fields, not on the words of "error".
+        #expect(reports[1]["kind"]?.stringValue == "denied")
+        #expect(reports[1]["returnCode"]?.stringValue == "802")
+        #expect(reports[1]["httpStatus"]?.intValue == 400)
+        #expect(reports[1]["exit"]?.intValue == 77)
+        #expect(reports[0]["kind"] == nil && reports[0]["error"] == nil)
         let vpc = try String(contentsOfFile: "\(dir)/vpc-server.ndjson", encoding: .utf8).split(separator: "\n")
         #expect(vpc.count == 8 && vpc.last == #"{"_trailer":{"items":7,"complete":true}}"#)
         #expect(vpc.first?.contains(#""_customer":"alpha""#) == true)

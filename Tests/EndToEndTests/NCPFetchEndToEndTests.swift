@@ -73,6 +73,28 @@ struct NCPFetchEndToEndTests {
             "ncp-fetch: error: Error Message: You do not have authority about action : [NAS:View/getNASVolumeInstanceList]. (GET /vnas/v2/getNasVolumeInstanceList, returnCode 802, HTTP 400)"))
     }
 
+    @Test func aFailingToolWritesItsFailureRecordWhereTheRunnerAsks() throws {
+        let sandbox = try RunningSandbox(scenario: Self.scenario)
+        defer { sandbox.stop() }
+        let record = sandbox.directory.appendingPathComponent("failure.json").path
+        var environment = sandbox.environment(for: "bravo")
+        environment["REPORT_FAILURE_FILE"] = record
+        let denied = try ToolRunner.run("ncp-fetch", ["nas-volume"], environment: environment)
+        #expect(denied.status == 77)
+        let value = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: record))))
+        #expect(value["kind"]?.stringValue == "denied")
+        #expect(value["returnCode"]?.stringValue == "802")
+        #expect(value["httpStatus"]?.intValue == 400)
+        #expect(value["exit"]?.intValue == 77)
+        #expect(value["error"]?.stringValue?.hasPrefix("Error Message: You do not have authority") == true)
+        let attributes = try FileManager.default.attributesOfItem(atPath: record)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // A usage error is a usage error in fields too.
+        let usage = try ToolRunner.run("ncp-fetch", ["no-such-resource"], environment: environment)
+        #expect(usage.status == 64)
+        #expect(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: record))))["kind"]?.stringValue == "usage")
+    }
+
     @Test func allRegionsCarriesOnPastAFailingRegionWithoutATrailer() throws {
         let sandbox = try RunningSandbox(scenario: Self.scenario)
         defer { sandbox.stop() }

@@ -46,3 +46,22 @@ struct ErrorMappingTests {
         #expect(ReportKit.ExitStatus.helpTable.contains("77  permission denied"))
     }
 }
+
+/// What NCP's errors say in fields: a deliberate denial is `denied`, a refused key `refused`.
+struct NCPErrorKindTests {
+    func error(_ origin: NCPError.Origin, _ code: String, http: Int) -> NCPError {
+        NCPError(origin: origin, code: code, returnMessage: "m", httpStatus: http, target: "GET /x")
+    }
+
+    @Test func deniedRefusedAndTheCodesCarried() {
+        #expect(error(.service, "800", http: 400).kind == .denied)
+        #expect(error(.service, "802", http: 400).kind == .denied)
+        #expect(error(.gateway, "200", http: 401).kind == .refused)
+        #expect(error(.http, "401", http: 401).kind == .refused)
+        #expect(error(.gateway, "400", http: 429).kind == .throttled)
+        #expect(error(.service, "1200", http: 400).kind == .badData)
+        let record = FailureRecord(error(.service, "802", http: 400))
+        #expect(record.returnCode == "802" && record.httpStatus == 400 && record.exit == 77)
+        #expect(FailureRecord(error(.http, "503", http: 503)).returnCode == nil)
+    }
+}

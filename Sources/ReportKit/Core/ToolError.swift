@@ -6,6 +6,12 @@ public protocol ToolError: Error, Sendable {
     var message: String { get }
     /// WHERE it went wrong (a file and line, a URL path, a variable), if known.
     var location: String? { get }
+    /// What kind of failure it is, for a program to decide on (by default, its exit status's).
+    var kind: FailureKind { get }
+    /// The remote service's own code for it (NCP `returnCode`), if it came from one.
+    var returnCode: String? { get }
+    /// The HTTP status of the response that carried it, if any.
+    var httpStatusCode: Int? { get }
 }
 
 extension ToolError {

@@ -41,6 +41,9 @@ public enum ToolMain {
             line = "internal error: \(error)"
         }
         Log.shared.emit(.error, line, [])
+        // The same failure in fields, for a parent that decides on it (ncp-report).
+        let record = (error as? any ToolError).map { FailureRecord($0) } ?? FailureRecord(exit: Int(status.rawValue), error: Redactor.shared.redact(line))
+        record.writeIfRequested()
         Foundation.exit(status.rawValue)
     }
 }

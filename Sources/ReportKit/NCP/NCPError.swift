@@ -33,8 +33,20 @@ public struct NCPError: ToolError, CustomStringConvertible {
 
     public var description: String { line }
 
-    /// Permission problems (800/802, gateway 401) are "denied", which a report counts apart.
+    /// Permission problems (800/802, gateway 401) are exit 77.
     public var isPermissionDenied: Bool { exitStatus == .noPermission }
+
+    /// A service the customer withholds from the key on purpose (returnCode 800/802) is
+    /// `denied`, which a report counts apart; a refused key (gateway 200/210, HTTP 401) is
+    /// `refused`, a failure.
+    public var kind: FailureKind {
+        if origin == .service, code == "800" || code == "802" { return .denied }
+        return FailureKind(exitStatus: Int(exitStatus.rawValue))
+    }
+
+    public var returnCode: String? { origin == .http ? nil : code }
+
+    public var httpStatusCode: Int? { httpStatus }
 
     public var exitStatus: ExitStatus {
         switch origin {
