@@ -85,9 +85,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ncp-json's work: streams checked and written as dated files, whole or not at all.
+        .target(
+            name: "FileKit",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ncp-json",
             dependencies: [
+                "FileKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -177,6 +187,11 @@ let package = Package(
         .testTarget(
             name: "ReportKitTests",
             dependencies: ["ReportKit", "ReportHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FileKitTests",
+            dependencies: ["FileKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FileKit
 import ReportKit
 
 @main
@@ -43,8 +44,8 @@ struct NCPJSONCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Convert many streams in one run: NDJSON entries {\"input\": FILE, \"customer\": ID, \"name\": NAME}; one report line per entry on stdout.", valueName: "file"))
     var batch: String?
 
-    @Option(help: ArgumentHelp("json (an indented array) or ndjson.", valueName: "json|ndjson"))
-    var format: String = "json"
+    @Option(help: "What a standard file holds: an indented array (json) or one object per line (ndjson).")
+    var format: FileFormat = .json
 
     @Flag(help: "Compress with gzip (adds .gz).")
     var gzip = false
@@ -55,15 +56,14 @@ struct NCPJSONCommand: AsyncParsableCommand {
     @Flag(help: "Write no file when the stream has no items.")
     var skipEmpty = false
 
-    @Option(help: ArgumentHelp("standard or v2 (the v2 system's paths and format).", valueName: "standard|v2"))
-    var layout: String = "standard"
+    @Option(help: "Paths and format: standard, or the v2 system's (v2).")
+    var layout: FileLayout = .standard
 
     @Option(help: ArgumentHelp("With --layout v2: pri, gov or fin (the file and table name prefix).", valueName: "pri|gov|fin"))
     var customerType: String?
 
     @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
     var platform: String?
-
 
     @Option(help: ArgumentHelp("Write the rows of this view's table --name instead of the items (v2).", valueName: "view"))
     var view: String?
@@ -82,202 +82,25 @@ struct NCPJSONCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-json", logging: logging) { try execute() }
     }
 
-    static func checkComponent(_ value: String, _ what: String) throws {
-        let allowed = value.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
-        guard !value.isEmpty, allowed, value != ".", value != ".." else {
-            throw Failure(.usage, "\(what) '\(value)' must be letters, digits, '.', '_' or '-' (it becomes part of a path)")
-        }
-    }
-
-    func target(_ environment: EnvironmentFallback, customer: String?, name: String?, platform: String?,
-                customerType: String? = nil, view: ViewShape? = nil) throws -> (path: String, pretty: PrettyPrinter?) {
-        guard let dir = environment.resolve(out, flag: "--out", env: ["REPORT_JSON_DIR"])?.value else {
-            throw Failure(.usage, "missing --out DIR (or $REPORT_JSON_DIR)")
-        }
-        guard let customer = environment.resolve(customer, flag: "--customer", env: ["REPORT_CUSTOMER"])?.value else {
-            throw Failure(.usage, "missing --customer ID (or $REPORT_CUSTOMER)")
-        }
-        guard let name else { throw Failure(.usage, "missing --name NAME") }
-        try Self.checkComponent(customer, "--customer")
-        try Self.checkComponent(name, "--name")
-        let suffix = gzip ? ".gz" : ""
-        switch layout {
-        case "standard":
-            guard format == "json" || format == "ndjson" else { throw Failure(.usage, "--format must be json or ndjson") }
-            let label = try period.resolve(environment).label
-            return ("\(dir)/\(label)/\(customer)/\(name).\(format)\(suffix)", format == "json" ? PrettyPrinter() : nil)
-        case "v2":
-            guard format == "json" else { throw Failure(.usage, "--layout v2 writes json only") }
-            guard let type = customerType ?? self.customerType, RosterEntry.sites[type] != nil else {
-                throw Failure(.usage, "--layout v2 needs --customer-type \(RosterEntry.customerTypes)")
-            }
-            let platformName: String
-            switch platform?.lowercased() {
-            case "vpc": platformName = "VPC"
-            case "classic": platformName = "Classic"
-            default: throw Failure(.usage, "--layout v2 needs --platform VPC or Classic")
-            }
-            let file = view?.table.fileName(customerType: type, platform: view?.platform ?? .vpc) ?? "\(type)_\(platformName)_\(name)"
-            return ("\(dir)/\(customer)/\(file).json\(suffix)", PrettyPrinter(unescapeUnicode: true))
-        default:
-            throw Failure(.usage, "--layout must be standard or v2")
-        }
-    }
-
     func execute() throws {
-        if listViews { return try printViews() }
-        let environment = EnvironmentFallback()
-        let views = try ViewSelection(view: view, environment: environment, period: period)
-        if let batch { return try runBatch(batch, environment: environment, views: views) }
-        let shape = try views.shape(table: name, platform: platform, lookups: lookup)
-        let (path, pretty) = try target(environment, customer: customer, name: name, platform: platform, view: shape)
-        _ = try convert(try stream.reader(environment), source: stream.source, path: path, pretty: pretty, tee: tee ? .stdout : nil, view: shape)
-    }
-
-    func printViews() throws {
-        for view in View.all {
-            for table in view.tables {
-                for platform in table.platforms {
-                    try OutputStream.stdout.writeLine(JSONValue.object(JSONObject([
-                        ("view", .string(view.name)), ("name", .string(table.name)), ("resource", .string(table.resource)),
-                        ("platform", .string(platform.rawValue)), ("table", .string(table.tableName(customerType: "pri", platform: platform))),
-                        ("file", .string("\(table.fileName(customerType: "pri", platform: platform)).json")),
-                        ("columns", .array(table.columns.map { .string($0) })),
-                        ("assignments", .object(JSONObject(table.assignments.map {
-                            ($0.key, .string(platform == .vpc ? $0.text.vpc : $0.text.classic))
-                        }))),
-                        ("lookups", .array(table.lookups(platform).sorted().map { .string($0) })),
-                    ])).compactBytes)
-                }
-            }
+        if listViews {
+            for line in ViewSelection.catalog() { try OutputStream.stdout.writeLine(line) }
+            return try OutputStream.stdout.flush()
         }
-        try OutputStream.stdout.flush()
-    }
-
-    /// `--batch`: every entry converted as a single run would, each file whole or not at all;
-    /// a failing entry is reported and the others go on. Exit: the first failure's status.
-    func runBatch(_ path: String, environment: EnvironmentFallback, views: ViewSelection) throws {
+        var settings = JSONFileWriter.Settings()
+        settings.out = out
+        settings.customer = customer
+        settings.customerType = customerType
+        settings.layout = layout
+        settings.format = format
+        settings.gzip = gzip
+        settings.skipEmpty = skipEmpty
+        settings.lookups = lookup
+        let writer = try JSONFileWriter(settings, view: view, period: period, stream: stream)
+        guard let batch else { return try writer.writeOne(name: name, platform: platform, tee: tee) }
         guard !tee, customer == nil, name == nil, stream.input == "-" else {
             throw Failure(.usage, "--batch takes customer, name and input from its entries; --tee, --customer, --name and --input do not apply")
         }
-        _ = try stream.lineLimit(environment)  // a bad limit is a usage error, not one per entry
-        let batch = try BatchFile<JSONBatch>(path: path)
-        for entry in batch.entries {
-            var detail = (try? entry.get()).map(JSONBatch.Detail.init) ?? JSONBatch.Detail()
-            do {
-                let entry = try entry.get()
-                let platform = entry.platform ?? self.platform
-                let shape = try views.shape(table: entry.name, platform: platform, lookups: lookup + (entry.lookups ?? []))
-                let (target, pretty) = try target(environment, customer: entry.customer, name: entry.name, platform: platform,
-                                                  customerType: entry.customerType, view: shape)
-                let reader = try stream.reader(path: entry.input, environment)
-                let teeSink = try entry.tee.map { try TeeTarget.file(FileSink(path: $0, gzip: false), $0) }
-                detail.items = try convert(reader, source: entry.input, path: target, pretty: pretty, tee: teeSink, view: shape)
-                detail.path = target
-                try batch.emit(.init(detail, .ok()))
-            } catch {
-                try batch.emit(.init(detail, .failed(FailureRecord(error))))
-            }
-        }
-        try batch.finish()
-    }
-
-    /// One stream into one file; returns the count written (items, or a view's rows). Nothing
-    /// is written unless it all was good.
-    func convert(_ reader: NDJSONReader, source: String, path: String, pretty: PrettyPrinter?, tee: TeeTarget?, view: ViewShape?) throws -> Int {
-        let sink = try FileSink(path: path, gzip: gzip)
-        var committed = false
-        defer {
-            if !committed {
-                sink.abandon()
-                tee?.abandon()
-            }
-        }
-        var items = 0  // input items: what a trailer counts
-        var written = 0  // entries in the file
-        var passed = 0  // lines passed on (a view's rows)
-        var trailer: Int?
-        func store(_ line: [UInt8], passOn: Bool = true) throws {
-            if let pretty {
-                try sink.withBuffer { buffer in
-                    buffer.append(contentsOf: written == 0 ? Array("[\n    ".utf8) : Array(",\n    ".utf8))
-                    line.withUnsafeBufferPointer { pretty.append($0, level: 1, to: &buffer) }
-                }
-            } else {
-                try sink.append(line)
-                try sink.append(CollectionOfOne(0x0A))
-            }
-            written += 1
-            if passOn { try pass(line) }
-        }
-        func pass(_ line: [UInt8]) throws {
-            // The trailer goes on only after our own commit: a reader must never see a complete
-            // stream from a run that then failed to write its file.
-            try tee?.writeLine(line, path: path)
-            passed += 1
-        }
-        while let line = try reader.next() {
-            if let trailer {
-                throw Failure(.dataError, "line \(reader.lineNumber): data after the trailer (which counted \(trailer))", at: source)
-            }
-            let kind = try line.withUnsafeBufferPointer { bytes throws -> Trailer.Kind in
-                let scanner = JSONScanner(bytes)
-                do {
-                    let end = try scanner.skipValue(from: 0)
-                    guard scanner.firstNonWhitespace(from: end) == bytes.count else {
-                        throw Failure(.dataError, "line \(reader.lineNumber): unexpected data after the JSON value", at: source)
-                    }
-                } catch let error as JSONParseError {
-                    throw Failure(.dataError, "line \(reader.lineNumber): \(error)", at: source)
-                }
-                return Trailer.classify(bytes)
-            }
-            switch kind {
-            case .malformed:
-                throw Failure(.dataError, "line \(reader.lineNumber): a _trailer line that is not {\"_trailer\":{\"items\":N,\"complete\":true}}", at: source)
-            case .trailer(let count):
-                trailer = count
-            case .data:
-                items += 1
-                if let view {
-                    let item = try JSONParser.parse(line)
-                    guard item.objectValue != nil else {
-                        throw Failure(.dataError, "line \(reader.lineNumber): a view reads JSON objects, not \(line.first.map { Character(Unicode.Scalar($0)) } ?? " ")...", at: source)
-                    }
-                    // The file holds what v2 dumped (its records, or the item as fetched); the
-                    // rows of its table are passed on.
-                    let records = view.records(item)
-                    if view.table.file == .source, !records.isEmpty {
-                        try store(JSONValue.object(view.table.source(item)).compactBytes, passOn: false)
-                    }
-                    for record in records {
-                        if view.table.file == .records { try store(JSONValue.object(record).compactBytes, passOn: false) }
-                        try pass(JSONValue.object(view.table.row(record)).compactBytes)
-                    }
-                } else {
-                    try store(line)
-                }
-            }
-        }
-        if stream.requireTrailer { try Trailer.check(seen: trailer, items: items, source: source) }
-        if pretty != nil { try sink.append(written == 0 ? Array("[]\n".utf8) : Array("\n]\n".utf8)) }
-        try tee?.flush(path: path)
-        // A view's reader counts rows, not the items they came from.
-        let passedOn = trailer.map { view == nil ? $0 : passed }
-        // v2 wrote no file for an empty list.
-        if written == 0, skipEmpty || layout == "v2" {
-            Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
-            try tee?.finish(trailer: passedOn, path: path)
-            committed = true
-            return 0
-        }
-        // A tee file (a batch entry's rows for the load) is in place before the JSON file, so a
-        // file that exists always has its rows; stdout gets the trailer only after the commit.
-        if case .file = tee { try tee?.finish(trailer: passedOn, path: path) }
-        try sink.commit()
-        committed = true
-        if case .stdout = tee { try tee?.finish(trailer: passedOn, path: path) }
-        Log.shared.info("wrote", ["path": path, "items": "\(written)"])
-        return written
+        try writer.writeBatch(batch, platform: platform)
     }
 }

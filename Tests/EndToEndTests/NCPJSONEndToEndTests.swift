@@ -29,6 +29,19 @@ struct NCPJSONEndToEndTests {
     static var stream: String { items.joined(separator: "\n") + "\n" }
     static var trailed: String { stream + #"{"_trailer":{"items":5,"complete":true}}"# + "\n" }
 
+    @Test func fixedSetOptionsListTheirValuesAndRefuseOthers() throws {
+        let help = try ToolRunner.run("ncp-json", ["--help"], environment: ToolRunner.baseEnvironment())
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // help wraps lines
+        #expect(text.contains("values: standard, v2"))
+        #expect(text.contains("values: json, ndjson"))
+        for (option, value) in [("--layout", "v3"), ("--format", "csv")] {
+            let bad = try json(["--name", "x", option, value], stdin: Self.trailed)
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("'\(value)' is invalid for '\(option)"))
+            #expect(files("2026-10/alpha").isEmpty)
+        }
+    }
+
     @Test func writesAnArrayAndReplacesItAtomically() throws {
         let first = try json(["--name", "server", "--require-trailer"], stdin: Self.trailed)
         #expect(first.status == 0, "\(first.stderr)")

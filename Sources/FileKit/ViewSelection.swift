@@ -3,14 +3,14 @@ import ReportKit
 
 /// `--view`: which view, the run time its `datetime` columns carry, and the lookup lists
 /// (each file indexed once and kept while consecutive batch entries name it).
-final class ViewSelection {
-    let view: View?
-    let runTime: String
+public final class ViewSelection {
+    public let view: View?
+    public let runTime: String
     /// Indexed lookup lists (lookup name → key → value) by file: the last entry's only, so a
     /// batch over many customers holds one customer's lists at a time.
     private var indexed: [String: [String: [String: JSONValue]]] = [:]
 
-    init(view name: String?, environment: EnvironmentFallback, period: PeriodOptions) throws {
+    public init(view name: String?, environment: EnvironmentFallback, period: PeriodOptions) throws {
         if let name {
             guard let view = View.named(name) else {
                 throw Failure(.usage, "unknown --view '\(name)' (known: \(View.all.map(\.name).joined(separator: ", ")))")
@@ -24,7 +24,7 @@ final class ViewSelection {
     }
 
     /// The table `name` on `platform` with its lookups loaded; nil without --view.
-    func shape(table name: String?, platform: String?, lookups: [String]) throws -> ViewShape? {
+    public func shape(table name: String?, platform: String?, lookups: [String]) throws -> ViewShape? {
         guard let view else {
             guard lookups.isEmpty else { throw Failure(.usage, "--lookup needs --view") }
             return nil
@@ -50,6 +50,28 @@ final class ViewSelection {
         return ViewShape(table: table, platform: platform, context: context)
     }
 
+    /// Every view's tables and columns, one JSON object per table and platform (`--list-views`).
+    public static func catalog() -> [JSONValue] {
+        var lines: [JSONValue] = []
+        for view in View.all {
+            for table in view.tables {
+                for platform in table.platforms {
+                    lines.append(JSONValue.object(JSONObject([
+                        ("view", .string(view.name)), ("name", .string(table.name)), ("resource", .string(table.resource)),
+                        ("platform", .string(platform.rawValue)), ("table", .string(table.tableName(customerType: "pri", platform: platform))),
+                        ("file", .string("\(table.fileName(customerType: "pri", platform: platform)).json")),
+                        ("columns", .array(table.columns.map { .string($0) })),
+                        ("assignments", .object(JSONObject(table.assignments.map {
+                            ($0.key, .string(platform == .vpc ? $0.text.vpc : $0.text.classic))
+                        }))),
+                        ("lookups", .array(table.lookups(platform).sorted().map { .string($0) })),
+                    ])))
+                }
+            }
+        }
+        return lines
+    }
+
     private func index(_ file: String, view: View) throws -> [String: [String: JSONValue]] {
         let reader = try NDJSONReader(path: file, what: "the lookup list")
         var context = ViewContext(runTime: runTime)
@@ -61,21 +83,21 @@ final class ViewSelection {
 }
 
 /// One view table, ready to turn items into rows.
-struct ViewShape {
-    let table: ViewTable
-    let platform: Platform
-    let context: ViewContext
+public struct ViewShape {
+    public let table: ViewTable
+    public let platform: Platform
+    public let context: ViewContext
 
-    func records(_ item: JSONValue) -> [JSONObject] { table.records(item, platform: platform, context: context) }
+    public func records(_ item: JSONValue) -> [JSONObject] { table.records(item, platform: platform, context: context) }
 }
 
 /// Where `--tee` (stdout) or a batch entry's "tee" (a file, written whole or not at all) gets
 /// the passed-on stream.
-enum TeeTarget {
+public enum TeeTarget {
     case stdout
     case file(FileSink, String)
 
-    func writeLine(_ line: [UInt8], path: String) throws {
+    public func writeLine(_ line: [UInt8], path: String) throws {
         switch self {
         case .stdout:
             do { try OutputStream.stdout.writeLine(line) } catch is BrokenPipe {
@@ -87,7 +109,7 @@ enum TeeTarget {
         }
     }
 
-    func flush(path: String) throws {
+    public func flush(path: String) throws {
         guard case .stdout = self else { return }
         do { try OutputStream.stdout.flush() } catch is BrokenPipe {
             throw Failure(.ioError, "the reader of --tee went away; nothing was written", at: path)
@@ -95,7 +117,7 @@ enum TeeTarget {
     }
 
     /// After the file's commit: the trailer (if the input had one), then the tee file's commit.
-    func finish(trailer: Int?, path: String) throws {
+    public func finish(trailer: Int?, path: String) throws {
         switch self {
         case .stdout:
             guard let trailer else { return }
@@ -114,7 +136,7 @@ enum TeeTarget {
         }
     }
 
-    func abandon() {
+    public func abandon() {
         if case .file(let sink, _) = self { sink.abandon() }
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 import ReportKit
 
 /// Buffered bytes into an atomic file, through gzip when asked.
-final class FileSink {
-    let file: AtomicFile
+public final class FileSink {
+    public let file: AtomicFile
     private var buffer: [UInt8] = []
     private var gzip: GzipEncoder?
-    private(set) var bytesIn = 0
+    public private(set) var bytesIn = 0
 
-    init(path: String, gzip: Bool) throws {
+    public init(path: String, gzip: Bool) throws {
         file = try AtomicFile(path: path)
         buffer.reserveCapacity(1 << 18)
         if gzip {
@@ -17,14 +17,14 @@ final class FileSink {
         }
     }
 
-    func append(_ bytes: some Collection<UInt8>) throws {
+    public func append(_ bytes: some Collection<UInt8>) throws {
         buffer.append(contentsOf: bytes)
         bytesIn += bytes.count
         if buffer.count >= 1 << 18 { try drain() }
     }
 
     /// For writers that append straight into the buffer.
-    func withBuffer(_ body: (inout [UInt8]) -> Void) throws {
+    public func withBuffer(_ body: (inout [UInt8]) -> Void) throws {
         let before = buffer.count
         body(&buffer)
         bytesIn += buffer.count - before
@@ -38,11 +38,11 @@ final class FileSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func commit() throws {
+    public func commit() throws {
         try drain()
         try gzip?.finish()
         try file.commit()
     }
 
-    func abandon() { file.abandon() }
+    public func abandon() { file.abandon() }
 }
