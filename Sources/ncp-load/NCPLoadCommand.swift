@@ -108,7 +108,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
 
     func execute() throws {
         let timeouts = try timeouts()
-        if check { return try checkConnection(timeouts) }
+        if check { return try LoadJob.check(try connectionSettings(), timeouts: timeouts) }
         guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
         guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
@@ -123,36 +123,16 @@ struct NCPLoadCommand: AsyncParsableCommand {
         options.requireTrailer = stream.requireTrailer
         options.batchSize = batchSize
         options.noDDL = noDDL
-        let settings = try connectionSettings()
+        var job = LoadJob(options: options, settings: try connectionSettings(), timeouts: timeouts)
+        job.announces = !logging.quiet
         if let batch {
             guard !dryRun, stream.input == "-" else { throw Failure(.usage, "--batch takes its inputs from its entries; --dry-run and --input do not apply") }
-            return try runBatch(batch, options: options, settings: settings, timeouts: timeouts)
-        }
-        let reader = try stream.reader()
-
-        if dryRun {
-            let dialect = Dialect.guess(connectionString: settings.connectionString)
-            let result = try Loader(connection: nil, dialect: dialect, options: options).run(reader)
-            let out = OutputStream.stdout
-            try out.writeLine("-- ncp-load plan (\(dialect.rawValue), connection from \(settings.source)): \(result.rows) rows into \(table), \(result.columns.count) columns; the table is assumed not to exist")
-            for statement in result.statements { try out.writeLine(statement + ";") }
-            try out.flush()
+            let slices = try job.loadBatch(batch) { try stream.reader(path: $0) }
+            if !logging.quiet { FileHandle.standardError.write(Data("ncp-load: \(slices) slices into \(table)\n".utf8)) }
             return
         }
-
-        let (connection, dialect) = try connect(settings, timeouts)
-        let loader = Loader(connection: connection, dialect: dialect, options: options)
-        let result: LoadReport
-        do {
-            result = try loader.run(reader)
-            try loader.commit()
-        } catch {
-            loader.rollback()
-            var printed = Set<String>()
-            try printStatements(error, &printed)
-            throw error
-        }
-        announce(result)
+        if dryRun { return try job.plan(try stream.reader()) }
+        let result = try job.load(try stream.reader())
         if !logging.quiet {
             let added = result.newColumns.isEmpty ? "" : ", new columns: \(result.newColumns.joined(separator: ", "))"
             let created = result.createdTable ? " (created the table)" : ""
@@ -170,100 +150,5 @@ struct NCPLoadCommand: AsyncParsableCommand {
         return try ConnectionSettings.resolve(
             string: connectionString, file: connectionStringFile, dsn: dsn, db: db, database: environment["REPORT_DB"] ?? "report.sqlite",
             environment: environment)
-    }
-
-    func connect(_ settings: ConnectionSettings, _ timeouts: ODBCTimeouts) throws -> (ODBCConnection, Dialect) {
-        Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString)])
-        if !settings.shadowed.isEmpty {
-            Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
-        }
-        if let file = settings.sqliteFile {
-            let folder = (file as NSString).deletingLastPathComponent
-            do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
-                throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
-            }
-        }
-        return try ODBCConnection.open(settings.connectionString, label: settings.label, timeouts: timeouts)
-    }
-
-    /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
-    /// if it fails); a failing entry is rolled back and reported, the others go on.
-    func runBatch(_ path: String, options common: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
-        let batch = try BatchFile<LoadBatch>(path: path)
-        let (connection, dialect) = try connect(settings, timeouts)
-        var printed = Set<String>()  // a column missing for every entry is printed once
-        for entry in batch.entries {
-            var detail = (try? entry.get()).map(LoadBatch.Detail.init) ?? LoadBatch.Detail()
-            do {
-                let entry = try entry.get()
-                var options = common
-                options.partition += entry.partitionColumns
-                let reader = try stream.reader(path: entry.input)
-                let loader = Loader(connection: connection, dialect: dialect, options: options)
-                let result: LoadReport
-                do {
-                    result = try loader.run(reader)
-                    try loader.commit()
-                } catch {
-                    loader.rollback()
-                    try printStatements(error, &printed)
-                    throw error
-                }
-                announce(result)
-                detail.input = entry.input
-                detail.rows = result.rows
-                detail.newColumns = result.newColumns
-                try batch.emit(.init(detail, .ok(seconds: result.seconds)))
-            } catch {
-                try batch.emit(.init(detail, .failed(FailureRecord(error))))
-            }
-        }
-        try batch.finish()
-        if !logging.quiet {
-            FileHandle.standardError.write(Data("ncp-load: \(batch.entries.count) slices into \(table)\n".utf8))
-        }
-    }
-
-    /// `--no-ddl` refused a missing table or column: the statements a DBA can run, on stdout,
-    /// each once per run.
-    func printStatements(_ error: any Error, _ printed: inout Set<String>) throws {
-        guard let needed = error as? SchemaChangeNeeded else { return }
-        for statement in needed.statements where printed.insert(statement).inserted {
-            try OutputStream.stdout.writeLine(statement + ";")
-        }
-        try OutputStream.stdout.flush()
-    }
-
-    /// Says on stderr what this load changed in a table that already existed: each partition
-    /// column it added (one line each), the columns it added for fields (one line), each column
-    /// it widened (one line each).
-    func announce(_ result: LoadReport) {
-        guard !logging.quiet else { return }
-        var lines = result.addedColumns.filter(\.partition).map {
-            "ncp-load: added partition column \($0.name) \($0.type) to table \(result.table) (its existing rows have NULL there)"
-        }
-        let fields = result.addedColumns.filter { !$0.partition }
-        if !fields.isEmpty {
-            lines.append("ncp-load: added \(fields.count == 1 ? "a column" : "\(fields.count) columns") to table \(result.table) for fields it lacked: "
-                + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
-        }
-        lines += result.widenedColumns.map {
-            "ncp-load: widened column \($0.name) of table \(result.table) to \($0.type): an earlier load made it from whole numbers, this one brought fractions"
-        }
-        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-    }
-
-    /// `--check`: which database and driver the resolved connection reaches.
-    func checkConnection(_ timeouts: ODBCTimeouts) throws {
-        let settings = try connectionSettings()
-        let connection = try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
-        let dbms = connection.info(ODBCInfo.dbmsName)
-        try OutputStream.stdout.writeLine(.object(JSONObject([
-            ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
-            ("dbms", .string(dbms)), ("dbmsVersion", .string(connection.info(ODBCInfo.dbmsVersion))),
-            ("driver", .string(connection.info(ODBCInfo.driverName))), ("driverVersion", .string(connection.info(ODBCInfo.driverVersion))),
-        ])))
-        try OutputStream.stdout.flush()
-        connection.rollback()
     }
 }

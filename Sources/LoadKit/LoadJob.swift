@@ -1,0 +1,140 @@
+import Foundation
+import ReportKit
+
+/// ncp-load's work once its options are resolved: one stream into its table in one
+/// transaction, a dry run's plan, a `--batch` of slices over one connection, or `--check`.
+public struct LoadJob {
+    public var options: LoadOptions
+    public var settings: ConnectionSettings
+    public var timeouts: ODBCTimeouts
+    /// Say on stderr what a load changed in an existing table (false with -q).
+    public var announces = true
+
+    public init(options: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) {
+        self.options = options
+        self.settings = settings
+        self.timeouts = timeouts
+    }
+
+    /// One stream in one transaction: all of it, or (on any error) nothing.
+    public func load(_ reader: NDJSONReader) throws -> LoadReport {
+        let (connection, dialect) = try connect()
+        let loader = Loader(connection: connection, dialect: dialect, options: options)
+        let result: LoadReport
+        do {
+            result = try loader.run(reader)
+            try loader.commit()
+        } catch {
+            loader.rollback()
+            var printed = Set<String>()
+            try Self.printStatements(error, &printed)
+            throw error
+        }
+        announce(result)
+        return result
+    }
+
+    /// `--dry-run`: the DDL and the plan on stdout, the database untouched.
+    public func plan(_ reader: NDJSONReader) throws {
+        let dialect = Dialect.guess(connectionString: settings.connectionString)
+        let result = try Loader(connection: nil, dialect: dialect, options: options).run(reader)
+        let out = OutputStream.stdout
+        try out.writeLine("-- ncp-load plan (\(dialect.rawValue), connection from \(settings.source)): \(result.rows) rows into \(options.table), \(result.columns.count) columns; the table is assumed not to exist")
+        for statement in result.statements { try out.writeLine(statement + ";") }
+        try out.flush()
+    }
+
+    /// `--batch`: one connection, one transaction per entry (its partition replaced, or nothing
+    /// if it fails); a failing entry is rolled back and reported, the others go on. Returns the
+    /// number of entries.
+    @discardableResult
+    public func loadBatch(_ path: String, reader: (String) throws -> NDJSONReader) throws -> Int {
+        let batch = try BatchFile<LoadBatch>(path: path)
+        let (connection, dialect) = try connect()
+        var printed = Set<String>()  // a column missing for every entry is printed once
+        for entry in batch.entries {
+            var detail = (try? entry.get()).map(LoadBatch.Detail.init) ?? LoadBatch.Detail()
+            do {
+                let entry = try entry.get()
+                var options = self.options
+                options.partition += entry.partitionColumns
+                let reader = try reader(entry.input)
+                let loader = Loader(connection: connection, dialect: dialect, options: options)
+                let result: LoadReport
+                do {
+                    result = try loader.run(reader)
+                    try loader.commit()
+                } catch {
+                    loader.rollback()
+                    try Self.printStatements(error, &printed)
+                    throw error
+                }
+                announce(result)
+                detail.input = entry.input
+                detail.rows = result.rows
+                detail.newColumns = result.newColumns
+                try batch.emit(.init(detail, .ok(seconds: result.seconds)))
+            } catch {
+                try batch.emit(.init(detail, .failed(FailureRecord(error))))
+            }
+        }
+        try batch.finish()
+        return batch.entries.count
+    }
+
+    func connect() throws -> (ODBCConnection, Dialect) {
+        Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString)])
+        if !settings.shadowed.isEmpty {
+            Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
+        }
+        if let file = settings.sqliteFile {
+            let folder = (file as NSString).deletingLastPathComponent
+            do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
+                throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
+            }
+        }
+        return try ODBCConnection.open(settings.connectionString, label: settings.label, timeouts: timeouts)
+    }
+
+    /// `--no-ddl` refused a missing table or column: the statements a DBA can run, on stdout,
+    /// each once per run.
+    static func printStatements(_ error: any Error, _ printed: inout Set<String>) throws {
+        guard let needed = error as? SchemaChangeNeeded else { return }
+        for statement in needed.statements where printed.insert(statement).inserted {
+            try OutputStream.stdout.writeLine(statement + ";")
+        }
+        try OutputStream.stdout.flush()
+    }
+
+    /// Says on stderr what this load changed in a table that already existed: each partition
+    /// column it added (one line each), the columns it added for fields (one line), each column
+    /// it widened (one line each).
+    func announce(_ result: LoadReport) {
+        guard announces else { return }
+        var lines = result.addedColumns.filter(\.partition).map {
+            "ncp-load: added partition column \($0.name) \($0.type) to table \(result.table) (its existing rows have NULL there)"
+        }
+        let fields = result.addedColumns.filter { !$0.partition }
+        if !fields.isEmpty {
+            lines.append("ncp-load: added \(fields.count == 1 ? "a column" : "\(fields.count) columns") to table \(result.table) for fields it lacked: "
+                + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
+        }
+        lines += result.widenedColumns.map {
+            "ncp-load: widened column \($0.name) of table \(result.table) to \($0.type): an earlier load made it from whole numbers, this one brought fractions"
+        }
+        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// `--check`: which database and driver the resolved connection reaches.
+    public static func check(_ settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
+        let connection = try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
+        let dbms = connection.info(ODBCInfo.dbmsName)
+        try OutputStream.stdout.writeLine(.object(JSONObject([
+            ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
+            ("dbms", .string(dbms)), ("dbmsVersion", .string(connection.info(ODBCInfo.dbmsVersion))),
+            ("driver", .string(connection.info(ODBCInfo.driverName))), ("driverVersion", .string(connection.info(ODBCInfo.driverVersion))),
+        ])))
+        try OutputStream.stdout.flush()
+        connection.rollback()
+    }
+}
