@@ -51,8 +51,11 @@ enum ToolRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        // A tool may exit without reading its stdin (a flag the parser refuses): the write then
+        // fails with EPIPE, which must not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let outData = Locked(Data()), errData = Locked(Data())
         let group = DispatchGroup()
