@@ -120,13 +120,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // teams-notify's cards, webhook client and rate gate; libcurl stays out (a client is passed in).
+        .target(
+            name: "TeamsKit",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 names the webhook's rate-gate file
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "teams-notify",
             dependencies: [
+                "TeamsKit",
                 "ReportKit",
                 "ReportHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 names the webhook's rate-gate file
             ],
             swiftSettings: swiftSettings
         ),
@@ -207,6 +217,11 @@ let package = Package(
         .testTarget(
             name: "RunKitTests",
             dependencies: ["RunKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TeamsKitTests",
+            dependencies: ["TeamsKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReportHTTP
 import ReportKit
+import TeamsKit
 
 /// Checks the raw arguments before the parser sees them: a parser error would echo a webhook
 /// URL that was passed by mistake.
@@ -58,16 +59,16 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
     var links: [String] = []
 
     @Option(help: ArgumentHelp("info, warning or error (colour and icon).", valueName: "severity"))
-    var severity: String = "info"
+    var severity: MessageSeverity = .info
 
     @Option(help: ArgumentHelp("v2-error: the v2 system's exception card.", valueName: "name"))
-    var template: String?
+    var template: CardTemplate?
 
     @Flag(help: "Read outcome records (NDJSON) from stdin and post one summary card.")
     var summary = false
 
     @Option(help: ArgumentHelp("Language of the summary card's own words: en or ko ($REPORT_LANG, default en). Data stays as it is.", valueName: "en|ko"))
-    var lang: String?
+    var lang: ReportLanguage?
 
     @Option(help: ArgumentHelp("Byte budget of the summary payload (default 20000; Teams refuses more than 28672).", valueName: "n"))
     var maxBytes: Int = 20_000
@@ -86,62 +87,11 @@ struct TeamsNotifyCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        await ToolMain.run(tool: "teams-notify", logging: logging) { try await execute() }
-    }
-
-    func payload() throws -> JSONValue {
-        let factPairs = try KeyValueArguments.parse(facts).map { ($0.key, $0.value) }
-        if summary {
-            guard (2_000...28_672).contains(maxBytes) else { throw Failure(.usage, "--max-bytes must be 2000 to 28672") }
-            let reader = NDJSONReader()
-            var records: [OutcomeRecord] = []
-            while let value = try reader.nextValue() {
-                do { records.append(try OutcomeRecord(value)) } catch {
-                    throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: reader.source)
-                }
-            }
-            guard !records.isEmpty else {
-                throw Failure(.noInput, "no outcome records on stdin: the run wrote none, so there is nothing to summarise (a green card would be a lie)")
-            }
-            let language = try ReportLanguage.resolve(EnvironmentFallback().resolve(lang, flag: "--lang", env: ["REPORT_LANG"])?.value)
-            let (card, shown) = SummaryCard.build(records, title: title, maxBytes: maxBytes, language: language)
-            Log.shared.info("summary", ["records": "\(records.count)", "failuresShown": "\(shown)", "bytes": "\(card.compactBytes.count)"])
-            return card
+        await ToolMain.run(tool: "teams-notify", logging: logging) {
+            try await TeamsNotification(
+                title: title, text: text, facts: facts, links: links, severity: severity, template: template, summary: summary,
+                language: lang, maxBytes: maxBytes, webhookFile: webhookFile, dryRun: dryRun, webhookURLArgument: webhookUrl != nil
+            ).run { try http.client() }
         }
-        var body = text
-        if body == nil, isatty(0) == 0 {
-            body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        switch template {
-        case "v2-error":
-            return AdaptiveCard.v2Error(facts: factPairs, text: body, now: Date())
-        case nil:
-            guard let title else { throw Failure(.usage, "missing --title (or use --summary or --template v2-error)") }
-            guard let level = AdaptiveCard.Severity(rawValue: severity), level != .good else {
-                throw Failure(.usage, "--severity must be info, warning or error")
-            }
-            let linkPairs = try KeyValueArguments.parse(links).map { ($0.key, $0.value) }
-            for (_, url) in linkPairs where !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-                throw Failure(.usage, "--link needs an http(s) URL, got '\(url)'")
-            }
-            return AdaptiveCard.message(title: title, text: body, facts: factPairs, links: linkPairs, severity: level)
-        case let other?:
-            throw Failure(.usage, "unknown template '\(other)': expected v2-error")
-        }
-    }
-
-    func execute() async throws {
-        if webhookUrl != nil {
-            throw Failure(.usage, "a webhook URL is a credential: pass it in TEAMS_WEBHOOK_URL or --webhook-file FILE, never as an argument")
-        }
-        let message = try payload()
-        if dryRun {
-            try OutputStream.stdout.writeLine(message)
-            try OutputStream.stdout.flush()
-            return
-        }
-        let webhook = try Webhook.resolve(file: webhookFile, environment: ProcessInfo.processInfo.environment)
-        try await webhook.post(message, client: http.client())
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// What a run's outcome records add up to, counted once for everyone who reports them: the
@@ -86,8 +87,13 @@ public struct RunCounts: Sendable {
 
 /// The language of what people read at the end of a run (`--lang`, `$REPORT_LANG`): the
 /// stderr table and the summary card. Data (ids, resources, messages) stays as it is.
-public enum ReportLanguage: String, Sendable, CaseIterable {
+public enum ReportLanguage: String, Sendable, CaseIterable, ExpressibleByArgument {
     case en, ko
+
+    /// `--lang EN` is English too, as `$REPORT_LANG=EN` is.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
 
     public static func resolve(_ value: String?) throws(Failure) -> ReportLanguage {
         guard let value, !value.isEmpty else { return .en }

@@ -3,8 +3,8 @@ import ReportKit
 /// ONE card for a whole run: counts per status and per customer, the failures grouped by
 /// customer with their messages, cut with "N more not shown" to stay under the byte budget
 /// (Teams' hard limit is 28,672 bytes of message; we aim well below).
-enum SummaryCard {
-    static func build(_ records: [OutcomeRecord], title: String?, maxBytes: Int, language: ReportLanguage = .en)
+public enum SummaryCard {
+    public static func build(_ records: [OutcomeRecord], title: String?, maxBytes: Int, language: ReportLanguage = .en)
         -> (payload: JSONValue, shownFailures: Int) {
         // The same counts as the runner's stderr table: every record by status, like
         // failures of one customer grouped into one line.

@@ -1,12 +1,13 @@
 import Foundation
 import ReportKit
 
-/// Adaptive Cards (version 1.4) in the Workflows webhook envelope (reference D.2).
-enum AdaptiveCard {
-    enum Severity: String, CaseIterable {
+/// Adaptive Cards (version 1.4) in the envelope a Teams Workflows webhook takes.
+public enum AdaptiveCard {
+    /// A card's colour and icon; `good` is the summary's all-green, which no flag asks for.
+    public enum Severity: String, Sendable, CaseIterable {
         case info, warning, error, good
 
-        var icon: String {
+        public var icon: String {
             switch self {
             case .info: return "ℹ️"
             case .warning: return "⚠️"
@@ -16,7 +17,7 @@ enum AdaptiveCard {
         }
 
         /// Container style and text colour.
-        var style: (container: String, color: String) {
+        public var style: (container: String, color: String) {
             switch self {
             case .info: return ("accent", "Accent")
             case .warning: return ("warning", "Warning")
@@ -26,7 +27,7 @@ enum AdaptiveCard {
         }
     }
 
-    static func envelope(_ card: JSONValue) -> JSONValue {
+    public static func envelope(_ card: JSONValue) -> JSONValue {
         .object(JSONObject([
             ("type", .string("message")),
             ("attachments", .array([.object(JSONObject([
@@ -37,7 +38,7 @@ enum AdaptiveCard {
         ]))
     }
 
-    static func card(body: [JSONValue], actions: [JSONValue] = []) -> JSONValue {
+    public static func card(body: [JSONValue], actions: [JSONValue] = []) -> JSONValue {
         var card = JSONObject([
             ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")),
             ("type", .string("AdaptiveCard")),
@@ -49,7 +50,7 @@ enum AdaptiveCard {
         return .object(card)
     }
 
-    static func header(_ title: String, _ severity: Severity) -> JSONValue {
+    public static func header(_ title: String, _ severity: Severity) -> JSONValue {
         .object(JSONObject([
             ("type", .string("Container")),
             ("style", .string(severity.style.container)),
@@ -60,26 +61,26 @@ enum AdaptiveCard {
         ]))
     }
 
-    static func text(_ text: String, weight: String? = nil, subtle: Bool = false) -> JSONValue {
+    public static func text(_ text: String, weight: String? = nil, subtle: Bool = false) -> JSONValue {
         var block = JSONObject([("type", .string("TextBlock")), ("text", .string(text)), ("wrap", .bool(true))])
         if let weight { block["weight"] = .string(weight) }
         if subtle { block["isSubtle"] = .bool(true) }
         return .object(block)
     }
 
-    static func facts(_ pairs: [(String, String)]) -> JSONValue {
+    public static func facts(_ pairs: [(String, String)]) -> JSONValue {
         .object(JSONObject([
             ("type", .string("FactSet")),
             ("facts", .array(pairs.map { .object(JSONObject([("title", .string($0.0)), ("value", .string($0.1))])) })),
         ]))
     }
 
-    static func link(_ title: String, _ url: String) -> JSONValue {
+    public static func link(_ title: String, _ url: String) -> JSONValue {
         .object(JSONObject([("type", .string("Action.OpenUrl")), ("title", .string(title)), ("url", .string(url))]))
     }
 
     /// A plain message: title, text, facts, links.
-    static func message(title: String, text: String?, facts: [(String, String)], links: [(String, String)], severity: Severity) -> JSONValue {
+    public static func message(title: String, text: String?, facts: [(String, String)], links: [(String, String)], severity: Severity) -> JSONValue {
         var body = [header(title, severity)]
         if let text, !text.isEmpty { body.append(self.text(text)) }
         if !facts.isEmpty { body.append(self.facts(facts)) }
@@ -87,9 +88,9 @@ enum AdaptiveCard {
     }
 
     /// The v2 system's alert: its title and its eight facts, in its order.
-    static let v2Facts = ["Customer ID", "Customer Type", "Platform Type", "Service Type", "Error Message", "Datetime", "API Server", "URI"]
+    public static let v2Facts = ["Customer ID", "Customer Type", "Platform Type", "Service Type", "Error Message", "Datetime", "API Server", "URI"]
 
-    static func v2Error(facts given: [(String, String)], text: String?, now: Date) -> JSONValue {
+    public static func v2Error(facts given: [(String, String)], text: String?, now: Date) -> JSONValue {
         func key(_ name: String) -> String { name.lowercased().filter { $0.isLetter } }
         var values: [String: String] = [:]
         for (name, value) in given { values[key(name)] = value }

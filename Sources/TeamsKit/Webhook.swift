@@ -4,11 +4,18 @@ import ReportKit
 
 /// A Teams Workflows webhook: where it comes from (never argv), what kind it is (legacy
 /// connectors are dead), and how a message is delivered (any 2xx, at most one per second).
-struct Webhook {
-    let url: String
+public struct Webhook: Sendable {
+    public let url: String
+    /// Where the rate gate's stamp file goes; nil: `$XDG_RUNTIME_DIR`, else the temporary folder.
+    public var gateFolder: String?
+
+    public init(url: String, gateFolder: String? = nil) {
+        self.url = url
+        self.gateFolder = gateFolder
+    }
 
     /// `TEAMS_WEBHOOK_URL` or `--webhook-file`; the URL (and its sig) is registered as a secret.
-    static func resolve(file: String?, environment: [String: String]) throws -> Webhook {
+    public static func resolve(file: String?, environment: [String: String]) throws -> Webhook {
         var raw: String
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -37,8 +44,8 @@ struct Webhook {
         return Webhook(url: raw)
     }
 
-    /// DESIGN §2: a signature on the command line is refused.
-    static func refuseSecretsInArguments(_ arguments: [String]) throws {
+    /// docs/contract.md (Secrets): a signature on the command line is refused.
+    public static func refuseSecretsInArguments(_ arguments: [String]) throws {
         for argument in arguments where argument.range(of: "sig=", options: .caseInsensitive) != nil
             || argument.contains("logic.azure.com") || argument.contains("powerplatform.com")
         {
@@ -48,9 +55,9 @@ struct Webhook {
 
     /// Posts once, spaced at least a second after the previous post to the same webhook (across
     /// processes: a lock file per webhook). Any 2xx is delivered; 2xx is never retried.
-    func post(_ payload: JSONValue, client: HTTPClient) async throws {
+    public func post(_ payload: JSONValue, client: HTTPClient) async throws {
         let body = payload.compactBytes
-        let gate = try RateGate(for: url)
+        let gate = try RateGate(for: url, folder: gateFolder)
         defer { gate.release() }
         try await gate.wait()
         let url = self.url
@@ -63,7 +70,7 @@ struct Webhook {
     }
 
     /// Logic Apps answers `{"error":{"code","message"}}` when it refuses a request.
-    static func failure(_ response: HTTPResponse) -> Failure {
+    public static func failure(_ response: HTTPResponse) -> Failure {
         let json = try? JSONParser.parse(response.body)
         let code = json?["error"]?["code"]?.stringValue
         let message = json?["error"]?["message"]?.stringValue ?? String(response.bodyText.prefix(200))
@@ -82,19 +89,28 @@ struct Webhook {
 
 /// At most one post per second per webhook, across processes: an flock'd stamp file named by
 /// a hash of the URL (never the URL itself).
-final class RateGate {
+public final class RateGate {
     let fd: Int32
-    static let spacing = 1.0
+    public let path: String
+    public static let spacing = 1.0
 
-    init(for url: String) throws {
-        let digest = SHA256.hash(data: Array(url.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
-        let folder = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
-        let path = (folder as NSString).appendingPathComponent("teams-notify-\(digest).stamp")
+    /// `folder` nil: `$XDG_RUNTIME_DIR`, else the temporary folder.
+    public init(for url: String, folder: String? = nil) throws {
+        let folder = folder ?? ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
+        path = (folder as NSString).appendingPathComponent(RateGate.fileName(for: url))
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(.cantCreate, "cannot open the rate-limit stamp", at: path) }
     }
 
-    func wait() async throws {
+    /// `teams-notify-<first 8 bytes of the URL's SHA-256, hex>.stamp`.
+    public static func fileName(for url: String) -> String {
+        let digest = SHA256.hash(data: Array(url.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "teams-notify-\(digest).stamp"
+    }
+
+    /// Takes the gate (waiting while another post to this webhook holds it), then waits until
+    /// a second has passed since the last stamp.
+    public func wait() async throws {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -106,13 +122,13 @@ final class RateGate {
         }
     }
 
-    func stamp() {
+    public func stamp() {
         let text = Array(String(format: "%.3f\n", Date().timeIntervalSince1970).utf8)
         ftruncate(fd, 0)
         _ = pwrite(fd, text, text.count, 0)
     }
 
-    func release() {
+    public func release() {
         flock(fd, LOCK_UN)
         close(fd)
     }
