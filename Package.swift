@@ -144,6 +144,7 @@ let package = Package(
             name: "AzureKit",
             dependencies: [
                 "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

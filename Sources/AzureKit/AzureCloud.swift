@@ -1,9 +1,15 @@
+import ArgumentParser
 import Foundation
 import ReportKit
 
 /// The Azure clouds kv-get knows: where their vaults live and which Entra host signs in.
-public enum AzureCloud: String, Sendable, CaseIterable {
+public enum AzureCloud: String, Sendable, CaseIterable, ExpressibleByArgument {
     case `public`, china, usgov
+
+    /// `--cloud USGov` is usgov, as `$AZURE_CLOUD=USGov` is.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
 
     public var vaultSuffix: String {
         switch self {

@@ -53,10 +53,10 @@ struct KVGetCommand: AsyncParsableCommand {
     var vaultUrl: String?
 
     @Option(help: ArgumentHelp("public, china or usgov: the vault suffix and Entra host ($AZURE_CLOUD, default public).", valueName: "cloud"))
-    var cloud: String?
+    var cloud: AzureCloud?
 
     @Option(help: ArgumentHelp("raw, env or json (default: raw for one secret, env for several).", valueName: "format"))
-    var format: String?
+    var format: SecretFormat?
 
     @Flag(help: "With --format raw: end the value with a newline.")
     var newline = false
@@ -107,188 +107,15 @@ struct KVGetCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        await ToolMain.run(tool: "kv-get", logging: logging) { try await execute() }
-    }
-
-    func validateModes() throws {
-        let modes = [list, roster, !secrets.isEmpty].filter { $0 }.count
-        guard modes == 1 else {
-            throw Failure(.usage, modes == 0 ? "name a secret, or use --list or --roster (see --help)" : "secret names, --list and --roster are separate jobs: use one")
+        await ToolMain.run(tool: "kv-get", logging: logging) {
+            try await VaultReader(
+                secrets: secrets, format: format, newline: newline, output: output, list: list, tags: tags, roster: roster, file: file,
+                withSecret: withSecret, customers: customers, pageSize: pageSize, tz: tz,
+                connection: VaultConnection(
+                    vault: vault, vaultURL: vaultUrl, cloud: cloud, credential: credential, identityClientID: identityClientId,
+                    identityObjectID: identityObjectId, identityResourceID: identityResourceId, apiVersion: apiVersion,
+                    retriesGiven: http.retries != nil)
+            ).run { try http.client(environment: $0) }
         }
-        if file != nil || withSecret || !customers.isEmpty, !roster { throw Failure(.usage, "--file, --with-secret and --customer go with --roster") }
-        if !tags.isEmpty, !list { throw Failure(.usage, "--tag goes with --list") }
-        if format != nil || newline, secrets.isEmpty { throw Failure(.usage, "--format and --newline go with secret names") }
-        guard (1...25).contains(pageSize) else { throw Failure(.usage, "--page-size must be 1 to 25 (Key Vault's maxresults)") }
-    }
-
-    func execute() async throws {
-        try validateModes()
-        let environment = ProcessInfo.processInfo.environment
-        let fallback = EnvironmentFallback(environment)
-        let sink = Sink(path: output)
-        if roster, let file {
-            try writeRoster(try RosterFile.load(path: file), to: sink)
-            return try sink.finish()
-        }
-        let requests = try secrets.map(SecretRequest.init)
-        let outputFormat = try Format.resolve(format, count: requests.count)
-        let client = try makeClient(environment: environment, fallback: fallback)
-        if list {
-            try await listSecrets(client, fallback: fallback, to: sink)
-        } else if roster {
-            try await vaultRoster(client, to: sink)
-        } else {
-            try await printValues(requests, format: outputFormat, client: client, to: sink)
-        }
-        try sink.finish()
-    }
-
-    func makeClient(environment: [String: String], fallback: EnvironmentFallback) throws -> KeyVaultClient {
-        let cloudChoice = try fallback.resolve(cloud, flag: "--cloud", env: ["AZURE_CLOUD"], default: AzureCloud.public,
-                                               { AzureCloud(rawValue: $0.lowercased()) }, expected: "public, china or usgov").value
-        let address = try VaultAddress.resolve(name: vault, url: vaultUrl, cloud: cloudChoice, environment: environment)
-        var httpClient = try http.client(environment: fallback)
-        httpClient.policy = KeyVaultClient.retryPolicy(attempts: httpClient.policy.maxAttempts == 5 && http.retries == nil ? 6 : httpClient.policy.maxAttempts)
-        let selectors = [identityClientId.map(ManagedIdentityCredential.Selector.clientID), identityObjectId.map(ManagedIdentityCredential.Selector.objectID),
-                         identityResourceId.map(ManagedIdentityCredential.Selector.resourceID)].compactMap { $0 }
-        guard selectors.count <= 1 else { throw Failure(.usage, "give one of --identity-client-id, --identity-object-id, --identity-resource-id") }
-        let chain = CredentialChain(environment: environment, cloud: cloudChoice, http: HTTPClient(transport: httpClient.transport, timeouts: httpClient.timeouts),
-                                    identity: selectors.first)
-        let api = fallback.resolve(apiVersion, flag: "--api-version", env: ["KEY_VAULT_API_VERSION"], default: "7.5")!.value
-        Log.shared.info("vault", ["url": address.base, "api-version": api])
-        return KeyVaultClient(vault: address, credential: try chain.credential(forced: credential), http: httpClient, apiVersion: api)
-    }
-
-    // MARK: - Values
-
-    struct SecretRequest {
-        let name: String
-        let version: String?
-        let variable: String
-
-        init(_ argument: String) throws {
-            let assignment = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let reference = assignment[0].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            name = String(reference[0])
-            version = reference.count > 1 ? String(reference[1]) : nil
-            try SecretName.check(name)
-            variable = assignment.count > 1 ? String(assignment[1]) : name.uppercased().replacingOccurrences(of: "-", with: "_")
-            guard ShellQuote.isVariableName(variable) else {
-                throw Failure(.usage, "'\(variable)' is not a shell variable name; write \(name)=ENVNAME", at: argument)
-            }
-        }
-    }
-
-    enum Format: String {
-        case raw, env, json
-
-        static func resolve(_ given: String?, count: Int) throws -> Format {
-            guard let given else { return count <= 1 ? .raw : .env }
-            guard let format = Format(rawValue: given) else { throw Failure(.usage, "--format must be raw, env or json") }
-            if format == .raw, count > 1 { throw Failure(.usage, "--format raw prints exactly one secret; use env or json for \(count)") }
-            return format
-        }
-    }
-
-    func printValues(_ requests: [SecretRequest], format: Format, client: KeyVaultClient, to sink: Sink) async throws {
-        var bundles: [SecretBundle] = []
-        for request in requests {
-            let bundle = try await client.secret(name: request.name, version: request.version)
-            if bundle.enabled, let reason = bundle.unusableReason() {
-                Log.shared.warning("secret is \(reason); printing it anyway", ["secret": request.name])
-            }
-            bundles.append(bundle)
-        }
-        for (request, bundle) in zip(requests, bundles) {
-            let value = bundle.value ?? ""
-            switch format {
-            case .raw:
-                sink.append(Array(value.utf8) + (newline ? [0x0A] : []))
-            case .env:
-                guard !value.utf8.contains(0) else { throw Failure(.dataError, "the value holds a NUL byte, which no shell variable can carry; use --format json", at: request.name) }
-                sink.append(Array("export \(request.variable)=\(ShellQuote.single(value))\n".utf8))
-            case .json:
-                let object = JSONValue.object(JSONObject([
-                    ("name", .string(bundle.name)), ("version", bundle.version.map { .string($0) } ?? .null),
-                    ("contentType", bundle.contentType.map { .string($0) } ?? .null), ("value", .string(value)),
-                ]))
-                sink.append(object.compactBytes + [0x0A])
-            }
-        }
-    }
-
-    // MARK: - List and roster
-
-    func listSecrets(_ client: KeyVaultClient, fallback: EnvironmentFallback, to sink: Sink) async throws {
-        let filter = try KeyValueArguments.parse(tags)
-        let zone = try fallback.resolve(tz, flag: "--tz", env: ["REPORT_TZ"], default: TimeZone(identifier: "Asia/Seoul")!,
-                                        { TimeZone(identifier: $0) }, expected: "an IANA time zone such as Asia/Seoul").value
-        var count = 0
-        try await client.listSecrets(maxResults: pageSize) { page in
-            for secret in page where filter.allSatisfy({ secret.tag($0.key) == $0.value }) {
-                sink.append(secret.properties(zone: zone).compactBytes + [0x0A])
-                count += 1
-            }
-            try sink.flushIfStreaming()
-        }
-        Log.shared.info("listed", ["secrets": "\(count)"])
-    }
-
-    func vaultRoster(_ client: KeyVaultClient, to sink: Sink) async throws {
-        var secrets: [SecretBundle] = []
-        try await client.listSecrets(maxResults: pageSize) { secrets.append(contentsOf: $0) }
-        var entries = Roster.entries(from: secrets)
-        entries = try selected(entries)
-        if withSecret {
-            try await Concurrently.forEach(entries, limit: 8, { entry in
-                try await client.secret(name: entry.customerID).value ?? ""
-            }) { index, secret in
-                entries[index].secretKey = secret
-            }
-        }
-        try writeRoster(entries, to: sink, filtered: true)
-    }
-
-    func selected(_ entries: [RosterEntry]) throws -> [RosterEntry] {
-        guard !customers.isEmpty else { return entries }
-        for id in customers where !entries.contains(where: { $0.customerID == id }) {
-            throw Failure(.noInput, "customer '\(id)' is not in the roster")
-        }
-        return entries.filter { customers.contains($0.customerID) }
-    }
-
-    func writeRoster(_ entries: [RosterEntry], to sink: Sink, filtered: Bool = false) throws {
-        let chosen = filtered ? entries : try selected(entries)
-        if withSecret, let missing = chosen.first(where: { $0.secretKey == nil }) {
-            throw Failure(.config, "customer '\(missing.customerID)' has no secret_key in the roster file", at: file)
-        }
-        for entry in chosen { sink.append(entry.json(withSecret: withSecret).compactBytes + [0x0A]) }
-        Log.shared.info("roster", ["customers": "\(chosen.count)", "source": file ?? "vault"])
-    }
-}
-
-/// Where output goes: stdout (streamed), or a 0600 file that appears whole at the end.
-final class Sink {
-    let path: String?
-    private var buffer: [UInt8] = []
-
-    init(path: String?) { self.path = path }
-
-    func append(_ bytes: [UInt8]) { buffer += bytes }
-
-    func flushIfStreaming() throws {
-        guard path == nil, !buffer.isEmpty else { return }
-        try OutputStream.stdout.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() throws {
-        guard let path else {
-            try flushIfStreaming()
-            return try OutputStream.stdout.flush()
-        }
-        let file = try AtomicFile(path: path, mode: 0o600)
-        try file.write(buffer)
-        try file.commit()
     }
 }
