@@ -162,7 +162,10 @@ let package = Package(
         ),
         .target(
             name: "RunKit",
-            dependencies: ["ReportKit"],
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
