@@ -14,7 +14,7 @@ public enum ChildEnvironment {
         "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "SWIFT_BACKTRACE",
         "REPORT_", "NCLOUD_API_GW", "NCLOUD_REGION", "NCLOUD_PLATFORM", "NCP_CONCURRENCY", "NCP_METRICS_CONCURRENCY",
     ]
-    /// ncp-load's connection (DESIGN's connection order) and the ODBC and libpq settings its drivers read.
+    /// ncp-load's connection (the order in docs/contract.md: Environment) and the ODBC and libpq settings its drivers read.
     static let database: [String] = [
         "ODBC_CONNECTION_STRING", "DATABASE_SERVER", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PWD", "ODBC_DRIVER",
         "ODBCINI", "ODBCSYSINI", "ODBCINSTINI", "PG", "FREETDS", "TDSVER",

@@ -19,5 +19,5 @@ bats_require_minimum_version 1.5.0
 
 @test "the repository stands on its own: nothing points at DESIGN.md or ../shared, which a clone does not have" {
   cd "$BATS_TEST_DIRNAME/../.."
-  [ -z "$(git ls-files | grep -v '^tests/bats/lint.bats$' | xargs grep -l -e 'DESIGN\.md' -e '\.\./shared' 2>/dev/null)" ]
+  [ -z "$(git ls-files | grep -v '^tests/bats/lint.bats$' | xargs grep -l -E -e 'DESIGN(\.md|'"'"'s| §)' -e '\.\./shared' -e 'reference §' 2>/dev/null)" ]
 }
