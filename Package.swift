@@ -83,6 +83,7 @@ let package = Package(
             name: "ReportHTTP",
             dependencies: [
                 "ReportKit",
+                "CCurl",
                 "CCurlShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
