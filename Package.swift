@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "kv-get", targets: ["kv-get"]),
         .executable(name: "ncp-report", targets: ["ncp-report"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
+        // For bench/fuzz, which feeds NCP responses, metric targets and the v2 view from its own package.
+        .library(name: "NCPKit", targets: ["NCPKit"]),
         // For bench/fuzz, which feeds ncp-load's row building from its own package.
         .library(name: "LoadKit", targets: ["LoadKit"]),
     ],
@@ -61,6 +63,16 @@ let package = Package(
             dependencies: [
                 "CZlibShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The NCP domain over the core: signing, sites, regions, the resource catalog, the pager,
+        // the inventory and metric fetchers, the v2 view, and the options that pick an account slice.
+        .target(
+            name: "NCPKit",
+            dependencies: [
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -71,6 +83,7 @@ let package = Package(
             name: "ReportHTTP",
             dependencies: [
                 "ReportKit",
+                "CCurl",
                 "CCurlShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -79,6 +92,7 @@ let package = Package(
         .executableTarget(
             name: "ncp-fetch",
             dependencies: [
+                "NCPKit",
                 "ReportKit",
                 "ReportHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,6 +103,7 @@ let package = Package(
         .target(
             name: "FileKit",
             dependencies: [
+                "NCPKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -163,6 +178,7 @@ let package = Package(
         .target(
             name: "RunKit",
             dependencies: [
+                "NCPKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -180,6 +196,7 @@ let package = Package(
         .target(
             name: "SandboxKit",
             dependencies: [
+                "NCPKit",
                 "ReportKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -209,6 +226,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NCPKitTests",
+            dependencies: ["NCPKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LoadKitTests",
             dependencies: ["LoadKit", "ReportKit"],
             swiftSettings: swiftSettings
@@ -230,12 +252,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxKitTests",
-            dependencies: ["SandboxKit", "ReportKit"],
+            dependencies: ["SandboxKit", "NCPKit", "ReportKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ReportKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NCPKit", "ReportKit", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// `--view`: which view, the run time its `datetime` columns carry, and the lookup lists

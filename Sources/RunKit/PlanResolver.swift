@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// What one step of a customer's report does.

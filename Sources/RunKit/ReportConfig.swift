@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// `config/report.json` (docs/contract.md: Customers, plans and rules): named plans (which resources, metric profiles and NAS

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NCPKit
 import ReportKit
 
 /// One ncp-report run once its options are parsed: the configuration and the roster read, the

@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// Inventory: a customer's lists in `ncp-fetch --batch` children, region by region.

@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// Runs a plan for every customer: for each customer × step, fetch → json → load through the

@@ -1,3 +1,4 @@
+import NCPKit
 import ReportKit
 
 /// Which SDK model each catalog resource's items are made from, and the static lists NCP

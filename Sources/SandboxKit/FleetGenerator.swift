@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// Deterministic items for every customer, platform, region and resource, made field by field

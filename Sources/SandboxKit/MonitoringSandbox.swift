@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// Cloud Insight (schema list, data/query, data/query/multiple) and NAS rating lists: series

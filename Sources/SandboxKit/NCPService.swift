@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// A request as the sandbox sees it, independent of the server stack.

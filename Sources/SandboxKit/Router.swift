@@ -1,3 +1,4 @@
+import NCPKit
 import ReportKit
 
 /// Maps a request path to the catalog resource it lists. The sandbox serves exactly the

@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 
 /// What the sandbox serves (README: cloud-sandbox): customers with their keys and fleets, paging

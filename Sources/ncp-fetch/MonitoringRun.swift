@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NCPKit
 import ReportHTTP
 import ReportKit
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NCPKit
 import ReportKit
 
 /// The built `ncp-fetch` against a running `cloud-sandbox`, as an operator would run them.

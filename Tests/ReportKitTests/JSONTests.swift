@@ -35,4 +35,11 @@ struct JSONTests {
     @Test func surrogatePairsDecode() throws {
         #expect(try JSONParser.parse(#""\ud83d\ude00""#).stringValue == "😀")
     }
+
+    @Test func rawItemFieldsDecodeStringsAndNumbers() {
+        let item = RawItem(bytes: Array(#"{"a":"x\"y","n":-12.5e3,"o":{"a":"inner"},"b":true}"#.utf8))
+        #expect(item.field("a") == "x\"y")
+        #expect(item.field("n") == "-12.5e3")
+        #expect(item.field("o") == nil && item.field("b") == nil && item.field("missing") == nil)
+    }
 }

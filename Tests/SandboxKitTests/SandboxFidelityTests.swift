@@ -1,4 +1,5 @@
 import Foundation
+import NCPKit
 import ReportKit
 import Testing
 @testable import SandboxKit

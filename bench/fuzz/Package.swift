@@ -10,6 +10,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let reportKit = Target.Dependency.product(name: "ReportKit", package: "msp-ncp-report")
+let ncpKit = Target.Dependency.product(name: "NCPKit", package: "msp-ncp-report")
 let loadKit = Target.Dependency.product(name: "LoadKit", package: "msp-ncp-report")
 
 /// One executable per fuzz target: `Sources/fuzz-NAME`, its corpus in `corpus/NAME`.
@@ -26,11 +27,11 @@ let package = Package(
         // libFuzzer's driver entry, declared for Swift (the runtime ships with the toolchain).
         .systemLibrary(name: "CLibFuzzer"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
-        fuzzTarget("json", [reportKit]),
-        fuzzTarget("ndjson", [reportKit]),
+        fuzzTarget("json", [ncpKit, reportKit]),
+        fuzzTarget("ndjson", [ncpKit, reportKit]),
         fuzzTarget("period", [reportKit]),
         fuzzTarget("load", [loadKit, reportKit]),
-        fuzzTarget("response", [reportKit]),
+        fuzzTarget("response", [ncpKit, reportKit]),
     ],
     swiftLanguageModes: [.v6]
 )

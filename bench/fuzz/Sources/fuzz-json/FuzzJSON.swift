@@ -1,4 +1,5 @@
 import FuzzSupport
+import NCPKit
 import ReportKit
 
 /// JSONParser and JSONScanner on arbitrary bytes (what NCP answers and every NDJSON line pass

@@ -1,4 +1,5 @@
 import FuzzSupport
+import NCPKit
 import ReportKit
 
 /// NDJSONReader on a stream read back in pieces of a fuzzed size, then what the tools do with

@@ -1,4 +1,5 @@
 import FuzzSupport
+import NCPKit
 import ReportKit
 
 /// An NCP answer as ncp-fetch takes it in: `NCPClient.check` (errors without a tree),

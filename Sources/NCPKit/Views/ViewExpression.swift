@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// A value a view assigns. Syntax:
 /// - `a.b.c` a field of the item (`seg[]` maps the rest of the path over an array), `node.x` a

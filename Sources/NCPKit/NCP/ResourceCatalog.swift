@@ -1,3 +1,5 @@
+import ReportKit
+
 /// NCP's two platforms. Classic calls name regions by number, VPC calls by code.
 public enum Platform: String, Sendable, CaseIterable, Hashable {
     case vpc, classic

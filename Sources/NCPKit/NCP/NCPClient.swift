@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// Signed calls to any NCP API: builds the query once, signs exactly what is sent (fresh
 /// timestamp on every attempt), retries through `HTTPClient`, and turns `responseError` and

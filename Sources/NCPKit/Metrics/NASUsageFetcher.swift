@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// NAS usage per volume over a period (`getNasVolumeInstanceRatingList`, both platforms),
 /// volumes concurrently; one volume failing never loses another's rows.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReportKit
 
 /// `--platform`, `--region`, `--site`, `--customer`: which NCP account slice a tool works on.
 public struct NCPTargetOptions: ParsableArguments, Sendable {

@@ -1,5 +1,6 @@
 import Testing
-@testable import ReportKit
+@testable import NCPKit
+import ReportKit
 
 /// The v2 view against the v2 system's rules (kangbock/ncp_api `api/*.py`), one case per table:
 /// an item as NCP answers it, and the row and file record v2 would have written, worked out by

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import ReportKit
+@testable import NCPKit
+import ReportKit
 
 /// Every row of the aggregation table, pinned: the v2 system's `if "a" or "b" in x` test gave
 /// some of these the wrong aggregation.

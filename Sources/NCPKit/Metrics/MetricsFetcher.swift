@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// Queries Cloud Insight (`data/query/multiple`, at most 20 entries a request) for each
 /// instance over a period, instances concurrently; one instance failing never loses another's

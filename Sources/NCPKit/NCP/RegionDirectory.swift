@@ -1,3 +1,5 @@
+import ReportKit
+
 /// Regions of a site, read once per run from `getRegionList` (VPC codes; Classic numbers).
 public actor RegionDirectory {
     public struct Region: Sendable, Equatable {

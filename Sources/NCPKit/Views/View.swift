@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// A reporting layout as data: the tables some consumer expects (the v2 system's Power BI
 /// reports) and the JSON files beside them. ncp-json applies a view (`--view v2`); ncp-report's

@@ -1,3 +1,5 @@
+import ReportKit
+
 /// Something to ask Cloud Insight or the NAS rating API about, read from the NDJSON that
 /// `ncp-fetch` prints (or any objects carrying an instance number), or from `--instance`.
 public struct MonitoredInstance: Sendable, Equatable {

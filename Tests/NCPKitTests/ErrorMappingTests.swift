@@ -1,5 +1,6 @@
 import Testing
-@testable import ReportKit
+@testable import NCPKit
+import ReportKit
 
 struct ErrorMappingTests {
     @Test(arguments: [
@@ -39,11 +40,6 @@ struct ErrorMappingTests {
         #expect(try NCPClient.decode(ok, target: "t")["getRegionListResponse"] != nil)
         let notJSON = HTTPResponse(status: 200, body: Array("<xml/>".utf8))
         #expect { _ = try NCPClient.decode(notJSON, target: "t") } throws: { ($0 as? Failure)?.exitStatus == .dataError }
-    }
-
-    @Test func everyExitStatusHasAMeaning() {
-        #expect(ReportKit.ExitStatus.allCases.map(\.rawValue) == [0, 64, 65, 66, 69, 70, 73, 74, 75, 77, 78])
-        #expect(ReportKit.ExitStatus.helpTable.contains("77  permission denied"))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// Lists one catalog resource for one platform and region(s), printing one NDJSON line per
 /// item: NCP's fields as sent, then the provenance fields.

@@ -1,3 +1,5 @@
+import ReportKit
+
 /// One page of a list call.
 public struct Page: Sendable {
     public var items: [RawItem]

@@ -1,5 +1,6 @@
 import Testing
-@testable import ReportKit
+@testable import NCPKit
+import ReportKit
 
 /// NCP's signature v2 documentation, computed with the official SDK's own function.
 struct SigningTests {

@@ -1,3 +1,5 @@
+import ReportKit
+
 /// A failure NCP reported: a service `responseError`, a gateway `error`, or a bare HTTP status.
 /// The message is the v2 system's `Error Message: <returnMessage>`, which operators search for.
 public struct NCPError: ToolError, CustomStringConvertible {

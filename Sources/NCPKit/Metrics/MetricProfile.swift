@@ -1,3 +1,5 @@
+import ReportKit
+
 /// One metric query: which metric, aggregated how.
 public struct MetricQuery: Sendable, Equatable, Hashable {
     public let metric: String

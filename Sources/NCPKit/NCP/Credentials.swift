@@ -1,4 +1,5 @@
 import Foundation
+import ReportKit
 
 /// An NCP API key pair. The secret is registered with the redactor as soon as it is read.
 public struct NCPCredentials: Sendable {

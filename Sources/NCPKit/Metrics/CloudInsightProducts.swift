@@ -1,3 +1,5 @@
+import ReportKit
+
 /// Cloud Insight product keys (`cw_key`): looked up once per run with the schema list call,
 /// falling back to the keys the documentation gives per site (NCP's Cloud Insight documentation).
 public actor CloudInsightProducts {
