@@ -61,7 +61,7 @@ struct MetricsCommand: AsyncParsableCommand {
         let queryList = try MetricProfile.queries(profile: profile, metrics: metrics, aggregation: aggregation)
         let mysql = profile == "mysql"
         let list = try MonitoringRun.instances(
-            flags: instances, platform: common.target.platform.flatMap { Platform(rawValue: $0) }, expecting: "instance number",
+            flags: instances, platform: common.target.platform, expecting: "instance number",
             MonitoredInstance.servers(in:))
         Log.shared.info("querying metrics", [
             "instances": "\(list.count)", "period": window.label, "interval": chosenInterval.rawValue, "queries": "\(queryList.count)",
