@@ -21,6 +21,10 @@ struct OptionValuesEndToEndTests {
         Case(tool: "ncp-fetch", command: ["fetch"], option: "--platform", values: platform),
         Case(tool: "ncp-fetch", command: ["fetch"], option: "--site", values: site),
         Case(tool: "ncp-fetch", command: ["fetch"], option: "--log-format", values: logFormat),
+        Case(tool: "ncp-fetch", command: ["metrics"], option: "--profile", values: ["server", "mysql"]),
+        Case(tool: "ncp-fetch", command: ["metrics"], option: "--aggregation", values: ["AVG", "MAX", "MIN", "SUM", "COUNT"]),
+        Case(tool: "ncp-fetch", command: ["metrics"], option: "--interval", values: ["Min1", "Min5", "Min30", "Hour2", "Day1"]),
+        Case(tool: "ncp-fetch", command: ["metrics"], option: "--units", values: ["raw", "v2"]),
         Case(tool: "ncp-fetch", command: ["metrics"], option: "--platform", values: platform),
         Case(tool: "ncp-fetch", command: ["nas-usage"], option: "--site", values: site),
         Case(tool: "ncp-fetch", command: ["call"], option: "--platform", values: platform),
@@ -60,17 +64,22 @@ struct OptionValuesEndToEndTests {
         try ToolRunner.run("ncp-fetch", arguments, environment: ToolRunner.baseEnvironment().merging(extra) { $1 })
     }
 
-    @Test func platformAndSiteTakeAnyCaseAsBefore() throws {
+    @Test func platformSiteAggregationAndIntervalTakeAnyCaseAsBefore() throws {
         for arguments in [
             ["server", "--platform", "VPC"], ["server", "--platform", "Classic", "--site", "GOV"],
             ["metrics", "--instance", "1", "--platform", "CLASSIC", "--period", "2026-10"],
+            ["metrics", "--instance", "1", "--aggregation", "avg", "--interval", "min30", "--period", "2026-10"],
+            ["metrics", "--instance", "1", "--interval", "DAY1", "--period", "2026-10"],
         ] {
             let result = try Self.fetch(arguments)
             #expect(result.status == 78, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("NCLOUD_ACCESS_KEY"), "\(arguments): \(result.stderr)")
         }
-        // Exactly as spelled, as before: log formats.
-        for arguments in [["server", "--log-format", "JSON"]] {
+        // Exactly as spelled, as before: profiles, units and log formats.
+        for arguments in [
+            ["metrics", "--instance", "1", "--profile", "MySQL"], ["metrics", "--instance", "1", "--units", "V2"],
+            ["server", "--log-format", "JSON"],
+        ] {
             let result = try Self.fetch(arguments)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
         }

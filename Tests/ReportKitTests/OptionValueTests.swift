@@ -5,9 +5,18 @@ import Testing
 /// The fixed-set option values: which spellings each takes (the ones the tools always took),
 /// and the environment fallback for them.
 struct OptionValueTests {
-    @Test func platformAndSiteTakeAnyCase() {
+    @Test func platformSiteAggregationAndIntervalTakeAnyCase() {
         #expect(Platform(argument: "VPC") == .vpc && Platform(argument: "Classic") == .classic && Platform(argument: "vpcs") == nil)
         #expect(Site(argument: "GOV") == .gov && Site(argument: "Public") == .public && Site(argument: "pri") == nil)
+        #expect(MetricAggregation(argument: "avg") == .avg && MetricAggregation(argument: "Count") == .count && MetricAggregation(argument: "MEDIAN") == nil)
+        #expect(MetricInterval(argument: "min30") == .min30 && MetricInterval(argument: "DAY1") == .day1 && MetricInterval(argument: "Hour1") == nil)
+        #expect(MetricAggregation.allCases.map(\.rawValue) == MetricProfile.aggregations)
+    }
+
+    @Test func profilesAreTheirNamesExactly() {
+        #expect(MetricProfile(argument: "server")?.name == "server" && MetricProfile(argument: "mysql")?.queries == MetricProfile.mysql.queries)
+        #expect(MetricProfile(argument: "MySQL") == nil && MetricProfile(argument: "gpu") == nil)
+        #expect(MetricProfile.allCases.map(\.name) == ["server", "mysql"])
     }
 
     @Test func aFlagWinsThenTheVariableReadAsTheFlagIsThenTheDefault() throws {
