@@ -44,7 +44,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
     var batch: String?
 
     @Option(help: ArgumentHelp("json (an indented array) or ndjson.", valueName: "json|ndjson"))
-    var format: String = "json"
+    var format: FileFormat = .json
 
     @Flag(help: "Compress with gzip (adds .gz).")
     var gzip = false
@@ -56,13 +56,16 @@ struct NCPJSONCommand: AsyncParsableCommand {
     var skipEmpty = false
 
     @Option(help: ArgumentHelp("standard or v2 (the v2 system's paths and format).", valueName: "standard|v2"))
-    var layout: String = "standard"
+    var layout: FileLayout = .standard
 
     @Option(help: ArgumentHelp("With --layout v2: pri, gov or fin (the file and table name prefix).", valueName: "pri|gov|fin"))
-    var customerType: String?
+    var customerType: CustomerType?
 
-    @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
-    var platform: String?
+    @Option(name: .customLong("platform"), help: ArgumentHelp("With --layout v2 or --view: VPC or Classic, either case.", valueName: "VPC|Classic"))
+    var platformFlag: Platform?
+
+    /// `--platform` as a batch entry's "platform" is read.
+    var platform: String? { platformFlag?.rawValue }
 
 
     @Option(help: ArgumentHelp("Write the rows of this view's table --name instead of the items (v2).", valueName: "view"))
@@ -102,13 +105,12 @@ struct NCPJSONCommand: AsyncParsableCommand {
         try Self.checkComponent(name, "--name")
         let suffix = gzip ? ".gz" : ""
         switch layout {
-        case "standard":
-            guard format == "json" || format == "ndjson" else { throw Failure(.usage, "--format must be json or ndjson") }
+        case .standard:
             let label = try period.resolve(environment).label
-            return ("\(dir)/\(label)/\(customer)/\(name).\(format)\(suffix)", format == "json" ? PrettyPrinter() : nil)
-        case "v2":
-            guard format == "json" else { throw Failure(.usage, "--layout v2 writes json only") }
-            guard let type = customerType ?? self.customerType, RosterEntry.sites[type] != nil else {
+            return ("\(dir)/\(label)/\(customer)/\(name).\(format.rawValue)\(suffix)", format == .json ? PrettyPrinter() : nil)
+        case .v2:
+            guard format == .json else { throw Failure(.usage, "--layout v2 writes json only") }
+            guard let type = customerType ?? self.customerType?.rawValue, RosterEntry.sites[type] != nil else {
                 throw Failure(.usage, "--layout v2 needs --customer-type \(RosterEntry.customerTypes)")
             }
             let platformName: String
@@ -119,8 +121,6 @@ struct NCPJSONCommand: AsyncParsableCommand {
             }
             let file = view?.table.fileName(customerType: type, platform: view?.platform ?? .vpc) ?? "\(type)_\(platformName)_\(name)"
             return ("\(dir)/\(customer)/\(file).json\(suffix)", PrettyPrinter(unescapeUnicode: true))
-        default:
-            throw Failure(.usage, "--layout must be standard or v2")
         }
     }
 
@@ -272,7 +272,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
         // A view's reader counts rows, not the items they came from.
         let passedOn = trailer.map { view == nil ? $0 : passed }
         // v2 wrote no file for an empty list.
-        if written == 0, skipEmpty || layout == "v2" {
+        if written == 0, skipEmpty || layout == .v2 {
             Log.shared.info("no items; nothing written (--skip-empty)", ["path": path])
             try tee?.finish(trailer: passedOn, path: path)
             committed = true

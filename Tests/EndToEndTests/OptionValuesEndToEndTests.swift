@@ -29,6 +29,10 @@ struct OptionValuesEndToEndTests {
         Case(tool: "ncp-fetch", command: ["nas-usage"], option: "--site", values: site),
         Case(tool: "ncp-fetch", command: ["call"], option: "--platform", values: platform),
         Case(tool: "ncp-fetch", command: ["period"], option: "--log-format", values: logFormat),
+        Case(tool: "ncp-json", command: [], option: "--format", values: ["json", "ndjson"]),
+        Case(tool: "ncp-json", command: [], option: "--layout", values: ["standard", "v2"]),
+        Case(tool: "ncp-json", command: [], option: "--customer-type", values: ["pri", "gov", "fin"]),
+        Case(tool: "ncp-json", command: [], option: "--platform", values: platform),
         Case(tool: "ncp-json", command: [], option: "--log-format", values: logFormat),
         Case(tool: "ncp-load", command: [], option: "--log-format", values: logFormat),
         Case(tool: "cloud-sandbox", command: [], option: "--log-format", values: logFormat),
@@ -103,5 +107,29 @@ struct OptionValuesEndToEndTests {
         // A flag wins over its variable, even a bad one.
         let flagWins = try Self.fetch(["server", "--platform", "vpc"], ["NCLOUD_PLATFORM": "mars"])
         #expect(flagWins.status == 78, "\(flagWins.stderr)")
+    }
+
+    @Test func ncpJSONTakesThePlatformInEitherCaseAndTheRestAsSpelled() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("option-values-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ToolRunner.baseEnvironment()
+        for (platform, file) in [("vpc", "pri_VPC_servers.json"), ("CLASSIC", "pri_Classic_servers.json")] {
+            let result = try ToolRunner.run("ncp-json", [
+                "--out", dir.path, "--customer", "alpha", "--name", "servers", "--layout", "v2", "--customer-type", "pri", "--platform", platform,
+            ], environment: env, stdin: "{\"a\":1}\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("alpha/\(file)").path))
+        }
+        for arguments in [["--customer-type", "PRI"], ["--format", "NDJSON"], ["--layout", "V2"]] {
+            let result = try ToolRunner.run("ncp-json", ["--out", dir.path, "--customer", "alpha", "--name", "x"] + arguments,
+                                            environment: env, stdin: "")
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        }
+        // --layout v2 still writes json only.
+        let ndjson = try ToolRunner.run("ncp-json", [
+            "--out", dir.path, "--customer", "alpha", "--name", "x", "--layout", "v2", "--format", "ndjson", "--customer-type", "pri", "--platform", "vpc",
+        ], environment: env, stdin: "")
+        #expect(ndjson.status == 64)
+        #expect(ndjson.stderr.contains("--layout v2 writes json only"))
     }
 }
