@@ -34,6 +34,7 @@ struct OptionValuesEndToEndTests {
         Case(tool: "ncp-json", command: [], option: "--customer-type", values: ["pri", "gov", "fin"]),
         Case(tool: "ncp-json", command: [], option: "--platform", values: platform),
         Case(tool: "ncp-json", command: [], option: "--log-format", values: logFormat),
+        Case(tool: "ncp-load", command: [], option: "--report", values: ["none", "json"]),
         Case(tool: "ncp-load", command: [], option: "--log-format", values: logFormat),
         Case(tool: "cloud-sandbox", command: [], option: "--log-format", values: logFormat),
         // --log-format is one option shared by every tool.
@@ -131,5 +132,19 @@ struct OptionValuesEndToEndTests {
         ], environment: env, stdin: "")
         #expect(ndjson.status == 64)
         #expect(ndjson.stderr.contains("--layout v2 writes json only"))
+    }
+
+    @Test func ncpLoadReportsJSONOnlyWhenAsked() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("option-values-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ToolRunner.baseEnvironment()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        let quiet = try ToolRunner.run("ncp-load", ["--table", "t", "--db", db, "-q"], environment: env, stdin: "{\"a\":1}\n")
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.isEmpty)
+        let json = try ToolRunner.run("ncp-load", ["--table", "t", "--db", db, "--report", "json", "-q"], environment: env, stdin: "{\"a\":1}\n")
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stdout.hasPrefix("{") && json.stdout.contains("\"rows\":1"), "\(json.stdout)")
     }
 }
