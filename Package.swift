@@ -113,6 +113,7 @@ let package = Package(
             name: "ncp-json",
             dependencies: [
                 "FileKit",
+                "NCPKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -120,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "LoadKit",
-            dependencies: ["ReportKit", "CODBCShim"],
+            dependencies: ["ReportKit", "CODBCShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // The loader's hot loops touch class-held arrays per value; run-time exclusivity
             // checks were a third of the reader thread's CPU (bench/load). The code keeps the
             // rules: each batch has one owner at a time (BatchProducer's handoff).

@@ -29,7 +29,8 @@ REPORT_TEST_PACKAGES=(
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
-die() { log "error: $*"; exit "${2:-1}"; }
+# Logs MESSAGE as an error and exits with STATUS (default 1). Usage: die MESSAGE [STATUS]
+die() { log "error: $1"; exit "${2:-1}"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -21,19 +21,19 @@ struct MetricsCommand: AsyncParsableCommand {
     )
 
     @Option(help: ArgumentHelp("server or mysql.", valueName: "profile"))
-    var profile: String = "server"
+    var profile: MetricProfile = .server
 
     @Option(name: .customLong("metric"), help: ArgumentHelp("Query this metric instead of the profile's (repeatable).", valueName: "name"))
     var metrics: [String] = []
 
-    @Option(help: ArgumentHelp("AVG, MAX, MIN, SUM or COUNT for every metric, instead of the profile's.", valueName: "agg"))
-    var aggregation: String?
+    @Option(help: ArgumentHelp("AVG, MAX, MIN, SUM or COUNT (either case) for every metric, instead of the profile's.", valueName: "agg"))
+    var aggregation: MetricAggregation?
 
-    @Option(help: ArgumentHelp("Min1, Min5, Min30, Hour2 or Day1 (default: by period).", valueName: "interval"))
-    var interval: String?
+    @Option(help: ArgumentHelp("Min1, Min5, Min30, Hour2 or Day1, any case (default: by period).", valueName: "interval"))
+    var interval: MetricInterval?
 
     @Option(help: ArgumentHelp("raw (as Cloud Insight sends them) or v2 (bits/s and bytes/s as MB, like the v2 system).", valueName: "raw|v2"))
-    var units: String = "raw"
+    var units: MetricUnits = .raw
 
     @Option(name: .customLong("instance"), help: ArgumentHelp("An instance number, optionally =name (repeatable; instead of stdin).", valueName: "no[=name]"))
     var instances: [String] = []
@@ -49,20 +49,14 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func execute() async throws {
         let (resolved, window, client, environment) = try common.prepare()
-        let chosenInterval = try interval.map { value throws -> MetricInterval in
-            guard let parsed = MetricInterval.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) else {
-                throw Failure(.usage, "--interval must be one of \(MetricInterval.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return parsed
-        } ?? MetricInterval.defaultFor(window)
-        guard units == "raw" || units == "v2" else { throw Failure(.usage, "--units must be raw or v2") }
+        let chosenInterval = interval ?? MetricInterval.defaultFor(window)
         let workers = try environment.resolve(
             concurrency.map(String.init), flag: "--concurrency", env: ["NCP_METRICS_CONCURRENCY"], default: 12,
             { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }, expected: "1 to 64")
-        let queryList = try MetricProfile.queries(profile: profile, metrics: metrics, aggregation: aggregation)
-        let mysql = profile == "mysql"
+        let queryList = try MetricProfile.queries(profile: profile.name, metrics: metrics, aggregation: aggregation?.rawValue)
+        let mysql = profile.name == MetricProfile.mysql.name
         let list = try MonitoringRun.instances(
-            flags: instances, platform: common.target.platform.flatMap { Platform(rawValue: $0) }, expecting: "instance number",
+            flags: instances, platform: common.target.platform, expecting: "instance number",
             MonitoredInstance.servers(in:))
         Log.shared.info("querying metrics", [
             "instances": "\(list.count)", "period": window.label, "interval": chosenInterval.rawValue, "queries": "\(queryList.count)",
@@ -70,7 +64,7 @@ struct MetricsCommand: AsyncParsableCommand {
         let options = MetricsFetcher.Options(
             period: window, interval: chosenInterval, queries: queryList,
             product: { mysql ? .mysqlVPC : ($0 == .classic ? .serverClassic : .serverVPC) },
-            defaultPlatform: resolved.platform, v2Units: units == "v2", concurrency: workers.value, site: resolved.site,
+            defaultPlatform: resolved.platform, v2Units: units == .v2, concurrency: workers.value, site: resolved.site,
             customer: resolved.customer, fetchedAt: MonitoringRun.fetchedAt(window))
         let out = OutputStream.stdout
         let outcome = try await MetricsFetcher(client: client, site: resolved.site).run(list, options: options) { try out.writeLine($0) }

@@ -35,7 +35,7 @@ struct NASUsageCommand: AsyncParsableCommand {
         let (resolved, window, client, environment) = try common.prepare()
         guard (1...64).contains(concurrency) else { throw Failure(.usage, "--concurrency must be 1 to 64") }
         let list = try MonitoringRun.instances(
-            flags: volumes, platform: common.target.platform.flatMap { Platform(rawValue: $0) }, expecting: "nasVolumeInstanceNo",
+            flags: volumes, platform: common.target.platform, expecting: "nasVolumeInstanceNo",
             MonitoredInstance.volumes(in:))
         let options = NASUsageFetcher.Options(
             period: window, interval: ratingInterval, defaultPlatform: resolved.platform,

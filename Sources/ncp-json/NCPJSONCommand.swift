@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FileKit
+import NCPKit
 import ReportKit
 
 @main
@@ -60,10 +61,13 @@ struct NCPJSONCommand: AsyncParsableCommand {
     var layout: FileLayout = .standard
 
     @Option(help: ArgumentHelp("With --layout v2: pri, gov or fin (the file and table name prefix).", valueName: "pri|gov|fin"))
-    var customerType: String?
+    var customerType: CustomerType?
 
-    @Option(help: ArgumentHelp("With --layout v2: VPC or Classic.", valueName: "VPC|Classic"))
-    var platform: String?
+    @Option(name: .customLong("platform"), help: ArgumentHelp("With --layout v2 or --view: VPC or Classic, either case.", valueName: "VPC|Classic"))
+    var platformFlag: Platform?
+
+    /// `--platform` as a batch entry's "platform" is read.
+    var platform: String? { platformFlag?.rawValue }
 
     @Option(help: ArgumentHelp("Write the rows of this view's table --name instead of the items (v2).", valueName: "view"))
     var view: String?
@@ -90,7 +94,7 @@ struct NCPJSONCommand: AsyncParsableCommand {
         var settings = JSONFileWriter.Settings()
         settings.out = out
         settings.customer = customer
-        settings.customerType = customerType
+        settings.customerType = customerType?.rawValue
         settings.layout = layout
         settings.format = format
         settings.gzip = gzip

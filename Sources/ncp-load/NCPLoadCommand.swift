@@ -75,7 +75,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
     var noDDL = false
 
     @Option(help: ArgumentHelp("none, or json: print what was done on stdout.", valueName: "none|json"))
-    var report: String = "none"
+    var report: LoadReportFormat = .none
 
     @Option(help: ArgumentHelp("Rows typed and inserted together (default 5000).", valueName: "n"))
     var batchSize: Int = 5_000
@@ -110,7 +110,6 @@ struct NCPLoadCommand: AsyncParsableCommand {
         let timeouts = try timeouts()
         if check { return try LoadJob.check(try connectionSettings(), timeouts: timeouts) }
         guard !table.isEmpty, !table.contains(where: { $0.isNewline || $0 == "\0" }) else { throw Failure(.usage, "--table must be a name") }
-        guard report == "none" || report == "json" else { throw Failure(.usage, "--report must be none or json") }
         guard (1...100_000).contains(batchSize) else { throw Failure(.usage, "--batch-size must be 1 to 100000") }
         var options = LoadOptions(table: table)
         options.partition = try KeyValueArguments.parse(partitions).map { ($0.key, $0.value) }
@@ -138,7 +137,7 @@ struct NCPLoadCommand: AsyncParsableCommand {
             let created = result.createdTable ? " (created the table)" : ""
             FileHandle.standardError.write(Data("ncp-load: \(result.rows) rows into \(table)\(created)\(added) in \(String(format: "%.2f", result.seconds)) s\n".utf8))
         }
-        if report == "json" {
+        if report == .json {
             try OutputStream.stdout.writeLine(result.json)
             try OutputStream.stdout.flush()
         }

@@ -104,6 +104,28 @@ epoch_ms() { echo $(($(date -d "$1" +%s) * 1000)); }
   [ "$(jq -r 'select(.customer != "azure")' "$BATS_TEST_TMPDIR/sbx/requests.jsonl" | wc -l)" -eq 0 ]
 }
 
+@test "scripts/report reads and writes the paths a caller gives relative to where the caller runs" {
+  mkdir -p "$BATS_TEST_TMPDIR/caller"
+  cd "$BATS_TEST_TMPDIR/caller"
+  "$REPORT_BIN_DIR/kv-get" --roster --with-secret --output roster.ndjson
+  jq '.plans.tiny = {"resources": ["vpc/server"], "metrics": [], "nasUsage": false, "interval": "Day1"}' \
+    "$ROOT/config/report.json" >tiny.json
+  bin="$(realpath --relative-to=. "$REPORT_BIN_DIR")"
+  REPORT_BIN_DIR="$bin" run --separate-stderr "$ROOT/scripts/report" --roster-file roster.ndjson --config tiny.json --plan tiny \
+    --customer alpha --out out --db out/report.sqlite --now 2026-11-01T00:10:00+09:00 --no-notify
+  [ "$status" -eq 0 ]
+  [ -s out/2026-10/alpha/vpc-server.json ]
+  DB=out/report.sqlite
+  [ "$(rows vpc_server "where customer = 'alpha'")" -gt 0 ]
+  # The same through the environment.
+  REPORT_CONFIG=tiny.json REPORT_JSON_DIR=env-out REPORT_DB=env.sqlite run --separate-stderr "$ROOT/scripts/report" \
+    --roster-file=roster.ndjson --plan tiny --customer alpha --now 2026-11-01T00:10:00+09:00 --no-notify
+  [ "$status" -eq 0 ]
+  [ -s env-out/2026-10/alpha/vpc-server.json ]
+  DB=env.sqlite
+  [ "$(rows vpc_server "where customer = 'alpha'")" -gt 0 ]
+}
+
 @test "a roster the vault refuses fails the run, with one card saying so and no secret in it" {
   AZURE_CLIENT_SECRET=wrong-secret-for-test run --separate-stderr "$ROOT/scripts/monthly-report" --out "$OUT" --db "$DB"
   [ "$status" -eq 77 ]

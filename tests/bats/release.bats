@@ -9,7 +9,9 @@ setup() {
 }
 
 @test "the release is a Debian package with what running needs, and its tools name release and commit" {
-  run --separate-stderr "$ROOT/scripts/release" --bin-dir "$REPORT_BIN_DIR" --out "$BATS_TEST_TMPDIR/dist"
+  # Relative folders are the caller's (the script works from the repository root).
+  cd "$BATS_TEST_TMPDIR"
+  run --separate-stderr "$ROOT/scripts/release" --bin-dir "$(realpath --relative-to=. "$REPORT_BIN_DIR")" --out dist
   [ "$status" -eq 0 ]
   deb="$output"
   version="$(sed -n 's/.*static let release = "\([0-9.]*\)".*/\1/p' "$ROOT/Sources/ReportKit/Core/ToolVersion.swift")"

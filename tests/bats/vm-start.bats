@@ -125,3 +125,31 @@ cards() { wc -l <"$BATS_TEST_TMPDIR/sbx/teams.jsonl"; }
   [ "$(cards)" -eq 1 ]
   grep -q 'OperationNotAllowed' "$BATS_TEST_TMPDIR/sbx/teams.jsonl"
 }
+
+@test "every failure before an az step posts one card too: options, environment, the clock, no az" {
+  export TEAMS_WEBHOOK_URL
+  card_for() { # STATUS TEXT STEP COMMAND...: exits STATUS, one more card with TEXT and STEP
+    local want="$1" text="$2" step="$3" before
+    shift 3
+    before="$(cards)"
+    run --separate-stderr "$@"
+    [ "$status" -eq "$want" ]
+    [[ "$stderr" == *"error: $text"* ]]
+    [ "$(cards)" -eq $((before + 1)) ]
+    tail -n 1 "$BATS_TEST_TMPDIR/sbx/teams.jsonl" | grep -qF -- "$text"
+    tail -n 1 "$BATS_TEST_TMPDIR/sbx/teams.jsonl" | grep -qF -- "$step"
+  }
+  card_for 64 "unknown option: --vmm (try --help)" "check options" "$ROOT/scripts/vm-start" --vmm x
+  card_for 64 "--vm needs a value" "check options" "$ROOT/scripts/vm-start" --vm
+  card_for 64 "--login must be auto, session, identity or certificate" "check options" "$ROOT/scripts/vm-start" --login password
+  VM_NAME= card_for 78 "no VM: set VM_NAME or pass --vm" "check options" "$ROOT/scripts/vm-start"
+  REPORT_NOW=someday card_for 64 "REPORT_NOW is not a date: someday" "last-day check" "$ROOT/scripts/vm-start" --if-last-day
+  card_for 78 "certificate login needs AZURE_CLIENT_ID" "login (certificate)" "$ROOT/scripts/vm-start" --login certificate
+  # No az anywhere on PATH: the pipeline entry point's card, without the toolkit.
+  local dir path=""
+  IFS=: read -r -a dirs <<<"$PATH"
+  for dir in "${dirs[@]}"; do [ -x "$dir/az" ] || path="$path${path:+:}$dir"; done
+  unset REPORT_BIN_DIR
+  BUILD_REASON=Manual PATH="$path" card_for 69 "the Azure CLI (az) is not on PATH" "find the Azure CLI" "$ROOT/scripts/pipeline/vm-start.sh"
+  [ ! -s "$AZ_LOG" ]
+}

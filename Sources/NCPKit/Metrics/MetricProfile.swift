@@ -1,3 +1,4 @@
+import ArgumentParser
 import ReportKit
 
 /// One metric query: which metric, aggregated how.
@@ -48,7 +49,7 @@ public struct MetricProfile: Sendable {
 
     public static func named(_ name: String) -> MetricProfile? { all.first { $0.name == name } }
 
-    public static let aggregations = ["AVG", "MAX", "MIN", "SUM", "COUNT"]
+    public static let aggregations = MetricAggregation.allCases.map(\.rawValue)
 
     /// What `--profile`, `--metric` and `--aggregation` ask for: the profile as it is; named
     /// metrics with the profile's aggregations for them (AVG for others); an aggregation for all.
@@ -97,9 +98,40 @@ public struct MetricProfile: Sendable {
     }
 }
 
-/// Cloud Insight's aggregation intervals.
-public enum MetricInterval: String, Sendable, CaseIterable {
+/// `--profile server|mysql`: the profiles by name, spelled exactly so.
+extension MetricProfile: CaseIterable, ExpressibleByArgument {
+    public static var allCases: [MetricProfile] { all }
+
+    public init?(argument: String) {
+        guard let profile = Self.named(argument) else { return nil }
+        self = profile
+    }
+
+    public var defaultValueDescription: String { name }
+    public static var allValueStrings: [String] { all.map(\.name) }
+}
+
+/// Cloud Insight's aggregations (`--aggregation`, either case).
+public enum MetricAggregation: String, Sendable, CaseIterable, ExpressibleByArgument {
+    case avg = "AVG", max = "MAX", min = "MIN", sum = "SUM", count = "COUNT"
+
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+/// `--units`: values as Cloud Insight sends them, or converted as the v2 system did
+/// (`MetricProfile.v2Divisor`).
+public enum MetricUnits: String, Sendable, CaseIterable, ExpressibleByArgument {
+    case raw, v2
+}
+
+/// Cloud Insight's aggregation intervals (`--interval`, any case: min30 is Min30).
+public enum MetricInterval: String, Sendable, CaseIterable, ExpressibleByArgument {
     case min1 = "Min1", min5 = "Min5", min30 = "Min30", hour2 = "Hour2", day1 = "Day1"
+
+    public init?(argument: String) {
+        guard let interval = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = interval
+    }
 
     public var seconds: Int {
         switch self {

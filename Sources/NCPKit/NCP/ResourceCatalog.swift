@@ -1,8 +1,12 @@
+import ArgumentParser
 import ReportKit
 
 /// NCP's two platforms. Classic calls name regions by number, VPC calls by code.
-public enum Platform: String, Sendable, CaseIterable, Hashable {
+/// `--platform` and `$NCLOUD_PLATFORM` take either case (VPC, Classic as v2 wrote them).
+public enum Platform: String, Sendable, CaseIterable, Hashable, ExpressibleByArgument {
     case vpc, classic
+
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
 /// How a list call pages.

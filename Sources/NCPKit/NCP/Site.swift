@@ -1,6 +1,11 @@
+import ArgumentParser
+
 /// NCP sites and the hosts of each service on them (NCP's API endpoints per site).
-public enum Site: String, Sendable, CaseIterable {
+/// `--site` and `$NCLOUD_SITE` take either case.
+public enum Site: String, Sendable, CaseIterable, ExpressibleByArgument {
     case `public`, gov, fin
+
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 
     /// The site's first region: the default when `--region` is not given.
     public var defaultRegion: String {

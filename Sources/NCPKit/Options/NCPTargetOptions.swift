@@ -3,14 +3,14 @@ import ReportKit
 
 /// `--platform`, `--region`, `--site`, `--customer`: which NCP account slice a tool works on.
 public struct NCPTargetOptions: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("vpc or classic ($NCLOUD_PLATFORM, default vpc).", valueName: "vpc|classic"))
-    public var platform: String?
+    @Option(help: ArgumentHelp("vpc or classic, either case ($NCLOUD_PLATFORM, default vpc).", valueName: "vpc|classic"))
+    public var platform: Platform?
 
     @Option(help: ArgumentHelp("Region code, or all to walk getRegionList ($NCLOUD_REGION, default: the site's first region).", valueName: "code|all"))
     public var region: String?
 
-    @Option(help: ArgumentHelp("public, gov or fin ($NCLOUD_SITE, default public).", valueName: "site"))
-    public var site: String?
+    @Option(help: ArgumentHelp("public, gov or fin, either case ($NCLOUD_SITE, default public).", valueName: "site"))
+    public var site: Site?
 
     @Option(help: ArgumentHelp("Customer id stamped on every item as _customer ($REPORT_CUSTOMER).", valueName: "id"))
     public var customer: String?
@@ -31,12 +31,8 @@ public struct NCPTargetOptions: ParsableArguments, Sendable {
     }
 
     public func resolve(_ environment: EnvironmentFallback) throws -> Resolved {
-        let platform = try environment.resolve(
-            platform, flag: "--platform", env: ["NCLOUD_PLATFORM"], default: Platform.vpc,
-            { Platform(rawValue: $0.lowercased()) }, expected: "vpc or classic")
-        let site = try environment.resolve(
-            site, flag: "--site", env: ["NCLOUD_SITE"], default: Site.public,
-            { Site(rawValue: $0.lowercased()) }, expected: "public, gov or fin")
+        let platform = try environment.resolve(platform, flag: "--platform", env: ["NCLOUD_PLATFORM"], default: Platform.vpc)
+        let site = try environment.resolve(site, flag: "--site", env: ["NCLOUD_SITE"], default: Site.public)
         let region = environment.resolve(region, flag: "--region", env: ["NCLOUD_REGION"], default: site.value.defaultRegion)!
         let customer = environment.resolve(customer, flag: "--customer", env: ["REPORT_CUSTOMER"])
         let code = region.value.uppercased()

@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 
-public enum LogFormat: String, Sendable, CaseIterable {
+/// `--log-format` (`$REPORT_LOG_FORMAT`): spelled exactly so, lower case.
+public enum LogFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
     case human, json
 }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// One customer of the MSP (docs/contract.md: Customers, plans and rules): who, which NCP site, which keys.
@@ -110,4 +111,10 @@ public enum RosterFile {
         guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { return }
         Log.shared.warning("the roster file holds secret keys but is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it", ["file": path])
     }
+}
+
+/// A `customer_type` the roster knows (`RosterEntry.sites`); ncp-json's `--customer-type`,
+/// spelled exactly so.
+public enum CustomerType: String, Sendable, CaseIterable, ExpressibleByArgument {
+    case pri, gov, fin
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A value and where it came from (`--flag`, `$VARIABLE` or the default), so `-v` can say why
@@ -37,5 +38,21 @@ public struct EnvironmentFallback: Sendable {
             throw Failure(.usage, "invalid value '\(raw.value)' for \(raw.source): expected \(expected)")
         }
         return Sourced(value: value, source: raw.source)
+    }
+
+    /// A fixed-set option (`--platform`, `--log-format`, …): the value the parser already
+    /// checked, else the first set variable read as the flag reads it, else the default. A
+    /// variable outside the set is a usage error naming it and the values.
+    public func resolve<T: ExpressibleByArgument & CaseIterable & Sendable>(
+        _ flagValue: T?, flag: String, env names: [String], default fallback: T
+    ) throws(Failure) -> Sourced<T> {
+        if let flagValue { return Sourced(value: flagValue, source: flag) }
+        return try resolve(nil, flag: flag, env: names, default: fallback, { T(argument: $0) }, expected: Self.choices(T.allValueStrings))
+    }
+
+    /// "a or b", "a, b or c".
+    public static func choices(_ values: [String]) -> String {
+        guard let last = values.last else { return "" }
+        return values.count == 1 ? last : values.dropLast().joined(separator: ", ") + " or " + last
     }
 }
