@@ -188,6 +188,7 @@ let package = Package(
         .executableTarget(
             name: "ncp-report",
             dependencies: [
+                "NCPKit",
                 "RunKit",
                 "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -61,7 +61,7 @@ public struct ReportConfig: Sendable {
         return merged
     }
 
-    public static let intervals = ["Min1", "Min5", "Min30", "Hour2", "Day1"]
+    public static let intervals = MetricInterval.allCases.map(\.rawValue)
 
     public static func load(path: String) throws -> ReportConfig {
         guard let data = FileManager.default.contents(atPath: path) else {

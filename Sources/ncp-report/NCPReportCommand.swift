@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NCPKit
 import ReportKit
 import RunKit
 
@@ -67,8 +68,8 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests one customer's key may have in flight, split over its steps (default 4; NCP advises few per key).", valueName: "n"))
     var inFlight: Int = 4
 
-    @Option(help: ArgumentHelp("Metric interval, instead of the plan's (Min1, Min5, Min30, Hour2, Day1).", valueName: "interval"))
-    var interval: String?
+    @Option(help: "Metric interval, instead of the plan's; any case.")
+    var interval: MetricInterval?
 
     @Option(help: ArgumentHelp("Metric units: raw or v2.", valueName: "raw|v2"))
     var units: ReportJob.Units?
@@ -107,7 +108,7 @@ struct NCPReportCommand: AsyncParsableCommand {
         await ToolMain.run(tool: "ncp-report", logging: logging) {
             let status = try await ReportJob(
                 roster: roster, plan: plan, config: config, customers: customers, shard: shard, out: out, runDir: runDir, db: db,
-                connectionStringFile: connectionStringFile, jobs: jobs, perCustomer: perCustomer, inFlight: inFlight, interval: interval,
+                connectionStringFile: connectionStringFile, jobs: jobs, perCustomer: perCustomer, inFlight: inFlight, interval: interval?.rawValue,
                 units: units, layout: layout, region: region, stepTimeout: stepTimeout, strict: strict, dryRun: dryRun, language: lang,
                 notify: notify, webhookFile: webhookFile, binDir: binDir, period: period, logFormat: logging.logFormat
             ).run()

@@ -41,6 +41,11 @@ struct OptionValuesEndToEndTests {
         Case(tool: "kv-get", command: [], option: "--log-format", values: logFormat),
         Case(tool: "teams-notify", command: [], option: "--log-format", values: logFormat),
         Case(tool: "ncp-report", command: [], option: "--log-format", values: logFormat),
+        Case(tool: "ncp-report", command: [], option: "--interval", values: ["Min1", "Min5", "Min30", "Hour2", "Day1"]),
+        Case(tool: "ncp-report", command: [], option: "--units", values: ["raw", "v2"]),
+        Case(tool: "ncp-report", command: [], option: "--layout", values: ["standard", "v2"]),
+        Case(tool: "kv-get", command: [], option: "--format", values: ["raw", "env", "json"]),
+        Case(tool: "teams-notify", command: [], option: "--lang", values: ["en", "ko"]),
     ]
 
     /// Help text with its line wrapping undone.
