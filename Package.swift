@@ -109,6 +109,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ncp-render's work: a period's files and outcome records as report pages.
+        .target(
+            name: "PageKit",
+            dependencies: ["NCPKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ncp-json",
             dependencies: [

@@ -1,0 +1,234 @@
+import Foundation
+import NCPKit
+import ReportKit
+
+/// Works out a customer's page from its files for a period (and the previous period's, for
+/// what changed), and the run's outcome records: counts, servers with their metrics, flags,
+/// databases, NAS, the bill, and what was not collected. Items are read one at a time and only
+/// their summaries kept, so memory follows the number of servers, not of data points.
+public struct CustomerAnalysis: Sendable {
+    public var thresholds: Thresholds
+
+    public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
+
+    /// Resources that are not inventory of their own (series, the bill, Resource Manager's
+    /// view of the others, lookups).
+    static let notInventory: Set<String> = ["server-metrics", "mysql-metrics", "nas-usage", "cost", "resource", "product", "region", "server-image-product"]
+    static let databases: Set<String> = ["mysql", "postgresql", "mssql", "redis", "mongodb", "cloud-db"]
+
+    public func analyze(customer: String, period: String, folder: String?, previous: (period: String, folder: String)?,
+                        outcomes: [OutcomeRecord]) throws -> CustomerReport {
+        var report = CustomerReport(customer: customer, period: period)
+        report.notCollected = Self.notCollected(outcomes.filter { $0.customer == customer })
+        guard let folder else { return report }
+        let files = ItemFiles.list(folder)
+        var counts: [String: Int] = [:]  // "kind\tplatform\tregion"
+        var ids: [String: [String: String]] = [:]  // "platform-kind" → id → name
+        var metrics = MetricAccumulator()
+        var nasUsage: [String: Double] = [:]
+        for file in files {
+            let key = "\(file.platform)-\(file.resource)"
+            switch file.resource {
+            case "server-metrics":
+                try ItemFiles.forEach(file.path) { metrics.add($0) }
+                continue
+            case "nas-usage":
+                try ItemFiles.forEach(file.path) { item in
+                    guard let id = item["nasVolumeInstanceNo"]?.scalarText,
+                          let ratio = item["maxVolumeUseRatio"]?.doubleValue ?? item["volumeUseRatio"]?.doubleValue else { return }
+                    nasUsage[id] = max(nasUsage[id] ?? ratio, ratio)
+                }
+                continue
+            case "cost":
+                report.cost = try Self.cost(file.path, period: period).map { CostSummary(amount: $0.amount, currency: $0.currency, previousAmount: nil) }
+                continue
+            case _ where Self.notInventory.contains(file.resource):
+                continue
+            default:
+                break
+            }
+            let idField = ResourceCatalog.named(file.resource)?.spec(for: Platform(rawValue: file.platform) ?? .vpc)?.idField
+            try ItemFiles.forEach(file.path) { item in
+                let region = item["_region"]?.scalarText ?? item["regionCode"]?.scalarText ?? "-"
+                counts["\(file.resource)\t\(file.platform)\t\(region)", default: 0] += 1
+                let id = idField.flatMap { item[$0]?.scalarText } ?? ""
+                let name = Self.displayName(item, resource: file.resource) ?? id
+                if !id.isEmpty { ids[key, default: [:]][id] = name }
+                switch file.resource {
+                case "server": report.servers.append(Self.server(item, id: id, name: name, platform: file.platform, region: region))
+                case "public-ip":
+                    if (item["serverInstanceNo"]?.scalarText ?? "").isEmpty {
+                        report.flags.append(Flag(kind: .unattachedIP, platform: file.platform, id: id, name: name))
+                    }
+                case "block-storage":
+                    let attached = !(item["serverInstanceNo"]?.scalarText ?? "").isEmpty
+                    if !attached, !name.lowercased().contains("pvc") {
+                        report.flags.append(Flag(kind: .unattachedVolume, platform: file.platform, id: id, name: name))
+                    }
+                case "nas-volume":
+                    report.nasVolumes.append(NASRow(id: id, name: name, platform: file.platform, sizeBytes: item["volumeSize"]?.intValue,
+                                                    maxUsePercent: item["volumeUseRatio"]?.doubleValue))
+                case _ where Self.databases.contains(file.resource):
+                    report.databases.append(Self.database(item, kind: file.resource, platform: file.platform, id: id, name: name))
+                default: break
+                }
+            }
+        }
+        report.inventory = counts.map { key, count in
+            let parts = key.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return InventoryCount(kind: parts[0], platform: parts[1], region: parts[2], count: count)
+        }.sorted { ($0.kind, $0.platform, $0.region) < ($1.kind, $1.platform, $1.region) }
+        report.days = metrics.days
+        for index in report.servers.indices {
+            let id = report.servers[index].id
+            report.servers[index].cpu = metrics.summary(id, average: "avg_cpu_used_rto", peak: "max_cpu_used_rto")
+            report.servers[index].memory = metrics.summary(id, average: "mem_usert", peak: "mem_usert")
+            report.servers[index].fileSystem = metrics.summary(id, average: "avg_fs_usert", peak: "max_fs_usert")
+        }
+        for index in report.nasVolumes.indices {
+            if let peak = nasUsage[report.nasVolumes[index].id] { report.nasVolumes[index].maxUsePercent = peak }
+        }
+        report.flags += serverFlags(report.servers) + report.nasVolumes.compactMap { volume in
+            guard let use = volume.maxUsePercent, use >= thresholds.nasFull else { return nil }
+            return Flag(kind: .nasNearFull, platform: volume.platform, id: volume.id, name: volume.name, value: use)
+        }
+        report.flags.sort { ($0.kind.severity, $1.name) > ($1.kind.severity, $0.name) }
+        report.servers.sort { ($0.name, $0.id) < ($1.name, $1.id) }
+        report.databases.sort { ($0.kind, $0.name) < ($1.kind, $1.name) }
+        if let previous {
+            report.previousPeriod = previous.period
+            report.changes = try Self.changes(now: ids, before: previous.folder)
+            if let before = try ItemFiles.list(previous.folder).first(where: { $0.resource == "cost" }).flatMap({ try Self.cost($0.path, period: previous.period) }) {
+                report.cost?.previousAmount = before.amount
+            }
+        }
+        return report
+    }
+
+    func serverFlags(_ servers: [ServerRow]) -> [Flag] {
+        servers.flatMap { server -> [Flag] in
+            var flags: [Flag] = []
+            let flag = { (kind: Flag.Kind, value: Double?) in Flag(kind: kind, platform: server.platform, id: server.id, name: server.name, value: value) }
+            if !server.isRunning { flags.append(flag(.stopped, nil)) }
+            if let peak = server.cpu.maximum, peak >= thresholds.hotPeakCPU { flags.append(flag(.hotCPU, peak)) }
+            if let peak = server.fileSystem.maximum, peak >= thresholds.fileSystemFull { flags.append(flag(.fileSystemFull, peak)) }
+            if server.isRunning, let average = server.cpu.average, average < thresholds.idleAverageCPU,
+               (server.cpu.maximum ?? average) < thresholds.idlePeakCPU {
+                flags.append(flag(.idle, average))
+            }
+            return flags
+        }
+    }
+
+    /// A name people know a resource by: the public IP's address, else its first `…Name`
+    /// field that is not a status or code name.
+    static func displayName(_ item: JSONValue, resource: String) -> String? {
+        if resource == "public-ip", let ip = item["publicIp"]?.stringValue { return ip }
+        guard let object = item.objectValue else { return nil }
+        let skipped = ["StatusName", "codeName", "OperationName", "ZoneName", "RegionName", "ProductName", "KeyName", "GroupName", "serverName"]
+        if resource == "server", let name = object["serverName"]?.stringValue { return name }
+        return object.pairs.first { pair in
+            pair.key.hasSuffix("Name") && !skipped.contains(where: { pair.key.hasSuffix($0) }) && pair.value.stringValue?.isEmpty == false
+        }?.value.stringValue
+    }
+
+    static func server(_ item: JSONValue, id: String, name: String, platform: String, region: String) -> ServerRow {
+        var row = ServerRow(id: id, name: name, platform: platform, region: region,
+                            status: item["serverInstanceStatus"]?["code"]?.stringValue ?? "",
+                            statusName: item["serverInstanceStatusName"]?.stringValue ?? item["serverInstanceStatus"]?["codeName"]?.stringValue ?? "")
+        row.cpuCount = item["cpuCount"]?.intValue
+        row.memoryBytes = item["memorySize"]?.intValue
+        row.spec = item["serverSpecCode"]?.stringValue ?? item["serverProductCode"]?.stringValue
+        return row
+    }
+
+    static func database(_ item: JSONValue, kind: String, platform: String, id: String, name: String) -> DatabaseRow {
+        let object = item.objectValue ?? JSONObject()
+        let status = object.pairs.first { $0.key.hasSuffix("InstanceStatusName") }?.value.stringValue ?? ""
+        let version = object.pairs.first { $0.key.hasSuffix("EngineVersion") || $0.key.hasSuffix("EngineVersionCode") }?.value.stringValue
+        let nodes = object.pairs.first { $0.key.hasSuffix("ServerInstanceList") }?.value.arrayValue?.count ?? 0
+        let service = object.pairs.first { $0.key.hasSuffix("ServiceName") }?.value.stringValue
+        return DatabaseRow(kind: kind, platform: platform, id: id, name: service ?? name, status: status, version: version, nodes: nodes)
+    }
+
+    /// The period's bill: each demand once (VPC and Classic list the same account's), its amount
+    /// with VAT.
+    static func cost(_ path: String, period: String) throws -> (amount: Double, currency: String)? {
+        let month = period.replacingOccurrences(of: "-", with: "").prefix(6)
+        var seen = Set<String>()
+        var amount = 0.0
+        var currency: String?
+        try ItemFiles.forEach(path) { item in
+            if let demandMonth = item["demandMonth"]?.scalarText, demandMonth != month { return }
+            let number = item["demandNo"]?.scalarText ?? UUID().uuidString
+            guard seen.insert(number).inserted else { return }
+            amount += item["thisMonthAmountIncludingVat"]?.doubleValue ?? item["totalDemandAmount"]?.doubleValue ?? 0
+            currency = currency ?? item["payCurrency"]?["code"]?.stringValue
+        }
+        return seen.isEmpty ? nil : (amount, currency ?? "KRW")
+    }
+
+    static func changes(now: [String: [String: String]], before folder: String) throws -> [InventoryChange] {
+        var then: [String: [String: String]] = [:]
+        for file in ItemFiles.list(folder) where !notInventory.contains(file.resource) {
+            guard let idField = ResourceCatalog.named(file.resource)?.spec(for: Platform(rawValue: file.platform) ?? .vpc)?.idField else { continue }
+            try ItemFiles.forEach(file.path) { item in
+                guard let id = item[idField]?.scalarText, !id.isEmpty else { return }
+                then["\(file.platform)-\(file.resource)", default: [:]][id] = displayName(item, resource: file.resource) ?? id
+            }
+        }
+        var changes: [InventoryChange] = []
+        for key in Set(now.keys).union(then.keys).sorted() {
+            let platform = String(key.prefix { $0 != "-" })
+            let kind = String(key.dropFirst(platform.count + 1))
+            let current = now[key] ?? [:], earlier = then[key] ?? [:]
+            for (id, name) in current where earlier[id] == nil {
+                changes.append(InventoryChange(direction: .added, kind: kind, platform: platform, id: id, name: name))
+            }
+            for (id, name) in earlier where current[id] == nil {
+                changes.append(InventoryChange(direction: .removed, kind: kind, platform: platform, id: id, name: name))
+            }
+        }
+        return changes.sorted { ($0.direction.rawValue, $0.kind, $0.name, $0.id) < ($1.direction.rawValue, $1.kind, $1.name, $1.id) }
+    }
+
+    /// Denied and failed steps, once per item, region and step.
+    static func notCollected(_ records: [OutcomeRecord]) -> [MissingItem] {
+        var seen = Set<String>()
+        return records.filter { $0.status == "denied" || $0.status == "failed" }.compactMap { record in
+            guard seen.insert("\(record.platform)/\(record.resource)/\(record.region)/\(record.step)").inserted else { return nil }
+            return MissingItem(platform: record.platform, resource: record.resource, region: record.region, step: record.step,
+                               status: record.status, error: record.error)
+        }.sorted { ($0.status, $0.platform, $0.resource, $0.region) < ($1.status, $1.platform, $1.resource, $1.region) }
+    }
+}
+
+/// Daily series of the server metrics, per instance: the AVG values per day and the MAX peak.
+struct MetricAccumulator {
+    /// instance → metric → day → (sum, count, max)
+    private var values: [String: [String: [String: (sum: Double, count: Int, peak: Double)]]] = [:]
+    private var daySet = Set<String>()
+
+    var days: [String] { daySet.sorted() }
+
+    mutating func add(_ item: JSONValue) {
+        guard let instance = item["instanceNo"]?.scalarText, let metric = item["metric"]?.stringValue,
+              let value = item["value"]?.doubleValue, let timestamp = item["timestamp"]?.stringValue, timestamp.count >= 10 else { return }
+        let day = String(timestamp.prefix(10))
+        daySet.insert(day)
+        let key = metric == "mem_usert" ? "mem_usert/\(item["aggregation"]?.stringValue ?? "AVG")" : metric
+        let old = values[instance]?[key]?[day]
+        values[instance, default: [:]][key, default: [:]][day] = ((old?.sum ?? 0) + value, (old?.count ?? 0) + 1, max(old?.peak ?? value, value))
+    }
+
+    func summary(_ instance: String, average: String, peak: String) -> MetricSummary {
+        let averageKey = average == "mem_usert" ? "mem_usert/AVG" : average
+        let peakKey = peak == "mem_usert" ? "mem_usert/MAX" : peak
+        guard let series = values[instance]?[averageKey] else { return .none }
+        let all = days
+        let daily = all.map { day in series[day].map { $0.sum / Double($0.count) } }
+        let present = daily.compactMap { $0 }
+        let peaks = values[instance]?[peakKey]?.values.map(\.peak) ?? series.values.map(\.peak)
+        return MetricSummary(average: present.isEmpty ? nil : present.reduce(0, +) / Double(present.count), maximum: peaks.max(), daily: daily)
+    }
+}
