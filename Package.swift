@@ -239,6 +239,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PageKitTests",
+            dependencies: ["PageKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LoadKitTests",
             dependencies: ["LoadKit", "ReportKit"],
             swiftSettings: swiftSettings

@@ -48,6 +48,7 @@ public struct CustomerAnalysis: Sendable {
                 break
             }
             let idField = ResourceCatalog.named(file.resource)?.spec(for: Platform(rawValue: file.platform) ?? .vpc)?.idField
+            if idField != nil, ids[key] == nil { ids[key] = [:] }  // an empty list is still a list: what it had before went away
             try ItemFiles.forEach(file.path) { item in
                 let region = item["_region"]?.scalarText ?? item["regionCode"]?.scalarText ?? "-"
                 counts["\(file.resource)\t\(file.platform)\t\(region)", default: 0] += 1
@@ -172,13 +173,16 @@ public struct CustomerAnalysis: Sendable {
         var then: [String: [String: String]] = [:]
         for file in ItemFiles.list(folder) where !notInventory.contains(file.resource) {
             guard let idField = ResourceCatalog.named(file.resource)?.spec(for: Platform(rawValue: file.platform) ?? .vpc)?.idField else { continue }
+            if then["\(file.platform)-\(file.resource)"] == nil { then["\(file.platform)-\(file.resource)"] = [:] }
             try ItemFiles.forEach(file.path) { item in
                 guard let id = item[idField]?.scalarText, !id.isEmpty else { return }
                 then["\(file.platform)-\(file.resource)", default: [:]][id] = displayName(item, resource: file.resource) ?? id
             }
         }
         var changes: [InventoryChange] = []
-        for key in Set(now.keys).union(then.keys).sorted() {
+        // Only kinds both periods have files of: a list that was not collected then (or now)
+        // would show everything as added (or removed).
+        for key in Set(now.keys).intersection(then.keys).sorted() {
             let platform = String(key.prefix { $0 != "-" })
             let kind = String(key.dropFirst(platform.count + 1))
             let current = now[key] ?? [:], earlier = then[key] ?? [:]
