@@ -239,6 +239,37 @@ public struct Thresholds: Codable, Sendable, Equatable {
     public var nasFull: Double = 85
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case idleAverageCPU, idlePeakCPU, hotPeakCPU, fileSystemFull, nasFull }
+
+    /// Any of the fields; the others keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        for key in CodingKeys.allCases {
+            guard let value = try container.decodeIfPresent(Double.self, forKey: key) else { continue }
+            guard (0...100).contains(value) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "must be a percentage, 0 to 100")
+            }
+            switch key {
+            case .idleAverageCPU: idleAverageCPU = value
+            case .idlePeakCPU: idlePeakCPU = value
+            case .hotPeakCPU: hotPeakCPU = value
+            case .fileSystemFull: fileSystemFull = value
+            case .nasFull: nasFull = value
+            }
+        }
+    }
+
+    /// A thresholds file: a JSON object of any of the fields; a bad one is exit 78 naming it.
+    public static func read(_ path: String) throws -> Thresholds {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(.noInput, "cannot read the thresholds", at: path) }
+        do {
+            return try JSONDecoder().decode(Thresholds.self, from: data)
+        } catch {
+            throw Failure(.config, "thresholds: \(BatchCoding.describe(error))", at: path)
+        }
+    }
 }
 
 /// One customer in the MSP's overview.

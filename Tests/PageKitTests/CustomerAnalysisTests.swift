@@ -122,3 +122,19 @@ struct CustomerAnalysisTests {
         }
     }
 }
+
+struct ThresholdsTests {
+    @Test func aFileSetsSomeAndTheRestKeepTheirDefaults() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-\(UUID().uuidString).json").path
+        try #"{"hotPeakCPU": 80, "nasFull": 95.5}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try Thresholds.read(path)
+        #expect(read.hotPeakCPU == 80 && read.nasFull == 95.5 && read.idleAverageCPU == 5 && read.fileSystemFull == 90)
+        try #"{"hotPeakCPU": 180}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try Thresholds.read(path)
+            Issue.record("180% was accepted")
+        } catch let failure as Failure {
+            #expect(failure.exitStatus == .config && failure.message.contains("hotPeakCPU") && failure.location == path)
+        }
+    }
+}
