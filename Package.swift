@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "ncp-load", targets: ["ncp-load"]),
         .executable(name: "kv-get", targets: ["kv-get"]),
         .executable(name: "ncp-report", targets: ["ncp-report"]),
+        .executable(name: "ncp-render", targets: ["ncp-render"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
         // For bench/fuzz, which feeds NCP responses, metric targets and the v2 view from its own package.
         .library(name: "NCPKit", targets: ["NCPKit"]),
@@ -113,6 +114,15 @@ let package = Package(
         .target(
             name: "PageKit",
             dependencies: ["NCPKit", "ReportKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ncp-render",
+            dependencies: [
+                "PageKit",
+                "ReportKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -333,5 +333,8 @@ run_customer_job() {
   valid_customer_id "$REPORT_CUSTOMER" || fail_early "customer '${REPORT_CUSTOMER:0:80}' is not a customer id (1 to 127 letters, digits and dashes)" 64
   period_args=()
   job_period_args
+  # The report pages go where the pipeline publishes them (ncp-render reads $REPORT_PAGES_DIR).
+  export REPORT_PAGES_DIR="${BUILD_ARTIFACTSTAGINGDIRECTORY:?}/pages"
+  mkdir -p "$REPORT_PAGES_DIR"
   exec "$REPORT_ROOT/scripts/$script" "$REPORT_CUSTOMER" "${period_args[@]}" --run-dir "${BUILD_ARTIFACTSTAGINGDIRECTORY:?}/run"
 }

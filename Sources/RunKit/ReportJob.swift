@@ -53,6 +53,8 @@ public struct ReportJob {
     public var language: ReportLanguage?
     /// Whether to post the Teams summary; nil: when a webhook is configured.
     public var notify: Bool?
+    /// Whether to write the report pages after the run (ncp-render; standard layout only).
+    public var pages = true
     public var webhookFile: String?
     /// Where the tools are; nil: next to this executable.
     public var binDir: String?
@@ -289,9 +291,40 @@ public struct ReportJob {
                          language: prepared.language)
 
         var status = RunSummary.exitStatus(records, strict: strict)
+        if pages, let rendered = try await renderPages(period: prepared.period, bin: bin, outDirectory: outDirectory, runDirectory: runDirectory,
+                                                      outcomes: outcomesPath, customers: work.map(\.0.customerID), childEnvironment: childEnvironment),
+           rendered != 0, status == 0 {
+            status = rendered
+        }
         if let posted = try await postSummary(period: prepared.period, language: prepared.language, bin: bin, runDirectory: runDirectory,
                                               outcomes: outcomesPath, childEnvironment: childEnvironment), posted != 0, status == 0 {
             status = posted
+        }
+        return status
+    }
+
+    /// The period's report pages (ncp-render, after the loads): one per customer of this run and
+    /// the overview. Its exit status, or nil when there was nothing to render: the v2 layout
+    /// has no dated standard files to read. A failure is logged with ncp-render's record.
+    func renderPages(period: ReportPeriod, bin: String, outDirectory: String, runDirectory: String, outcomes: String,
+                     customers: [String], childEnvironment: [String: String]) async throws -> Int32? {
+        guard layout == .standard else {
+            Log.shared.info("no report pages: they read the standard layout's dated files (ncp-render)")
+            return nil
+        }
+        guard FileManager.default.isExecutableFile(atPath: "\(bin)/ncp-render") else {
+            Log.shared.warning("no report pages: ncp-render is not next to ncp-report", ["bin": bin])
+            return nil
+        }
+        // The period comes as every child's does: REPORT_PERIOD and REPORT_NOW pinned.
+        var arguments = ["--out", outDirectory, "--outcomes", outcomes, "-q"]
+        if let language { arguments += ["--lang", language.rawValue] }
+        let stage = ProcessPipeline.Stage("\(bin)/ncp-render", arguments, stderr: "\(runDirectory)/ncp-render.log")
+        let status = try await ProcessPipeline(stages: [stage], stdout: "\(runDirectory)/pages.txt", environment: childEnvironment).run().first ?? 70
+        if status != 0 {
+            Log.shared.error("the report pages were not written: \(stage.failure(status: status).error)")
+        } else {
+            Log.shared.info("report pages", ["overview": "\(outDirectory)/\(period.label)/index.html"])
         }
         return status
     }

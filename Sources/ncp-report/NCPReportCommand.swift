@@ -95,6 +95,9 @@ struct NCPReportCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Post the Teams summary card (default: when a webhook is configured).")
     var notify: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "Write the report pages after the loads: OUT/PERIOD/CUSTOMER/report.html and OUT/PERIOD/index.html (ncp-render; standard layout).")
+    var pages = true
+
     @Option(help: ArgumentHelp("Teams webhook URL file for the summary (else $TEAMS_WEBHOOK_URL).", valueName: "file"))
     var webhookFile: String?
 
@@ -106,12 +109,14 @@ struct NCPReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         await ToolMain.run(tool: "ncp-report", logging: logging) {
-            let status = try await ReportJob(
+            var job = ReportJob(
                 roster: roster, plan: plan, config: config, customers: customers, shard: shard, out: out, runDir: runDir, db: db,
                 connectionStringFile: connectionStringFile, jobs: jobs, perCustomer: perCustomer, inFlight: inFlight, interval: interval?.rawValue,
                 units: units, layout: layout, region: region, stepTimeout: stepTimeout, strict: strict, dryRun: dryRun, language: lang,
                 notify: notify, webhookFile: webhookFile, binDir: binDir, period: period, logFormat: logging.logFormat
-            ).run()
+            )
+            job.pages = pages
+            let status = try await job.run()
             if status != 0 { Foundation.exit(status) }
         }
     }

@@ -27,5 +27,8 @@ if [ "${REPORT_CUSTOMERS:-all}" != all ]; then
 fi
 period_args=()
 job_period_args
+# The report pages (standard layout) go where the pipeline publishes them.
+export REPORT_PAGES_DIR="${BUILD_ARTIFACTSTAGINGDIRECTORY:?}/pages"
+mkdir -p "$REPORT_PAGES_DIR"
 exec "$(dirname "$0")/../monthly-report" --shard "$SHARD" --layout "${REPORT_LAYOUT:-v2}" --no-notify "${period_args[@]}" "${customer_args[@]}" \
   --run-dir "${BUILD_ARTIFACTSTAGINGDIRECTORY:?}/run" --out "${AGENT_WORKFOLDER:?}/report-json"

@@ -1,0 +1,129 @@
+import Foundation
+import ReportKit
+
+/// ncp-render's work: for a period, every customer's page (`PAGES/PERIOD/CUSTOMER/report.html`)
+/// and the MSP's overview (`PAGES/PERIOD/index.html`), each written whole or not at all, one
+/// customer at a time so memory stays flat.
+public struct PageJob: Sendable {
+    /// The folder the dated files are under (`DATA/PERIOD/CUSTOMER/*.json`).
+    public var dataDirectory: String
+    /// Where the pages go (default: the data folder).
+    public var pagesDirectory: String
+    public var period: String
+    /// The period compared with; nil: the latest earlier period folder with the same shape of
+    /// label, if any.
+    public var previousPeriod: String?
+    /// Outcome records files (the run's); empty: the newest run folder's for the period.
+    public var outcomeFiles: [String] = []
+    /// Only these customers (default: every customer with files or records).
+    public var customers: [String] = []
+    public var settings: PageSettings
+
+    public init(dataDirectory: String, pagesDirectory: String? = nil, period: String, settings: PageSettings) {
+        self.dataDirectory = dataDirectory
+        self.pagesDirectory = pagesDirectory ?? dataDirectory
+        self.period = period
+        self.settings = settings
+    }
+
+    public struct Result: Sendable {
+        public var pages: [String] = []
+        public var overview: String = ""
+        public var previousPeriod: String?
+        public var outcomeFiles: [String] = []
+    }
+
+    public func run() throws -> Result {
+        var result = Result()
+        let periodFolder = "\(dataDirectory)/\(period)"
+        result.outcomeFiles = outcomeFiles.isEmpty ? PageJob.defaultOutcomeFiles(data: dataDirectory, period: period) : outcomeFiles
+        let outcomes = try result.outcomeFiles.flatMap { try PageJob.readOutcomes($0) }.filter { $0.period.isEmpty || $0.period == period }
+        var names = Set(PageJob.folders(periodFolder))
+        names.formUnion(outcomes.map(\.customer))
+        if !customers.isEmpty { names.formIntersection(customers) }
+        guard !names.isEmpty else {
+            throw Failure(.noInput, "no customer folders and no outcome records for \(period)", at: periodFolder)
+        }
+        result.previousPeriod = previousPeriod ?? PageJob.previousPeriod(before: period, in: dataDirectory)
+        let analysis = CustomerAnalysis(thresholds: settings.thresholds)
+        var rows: [OverviewRow] = []
+        for customer in names.sorted() {
+            guard RosterEntry.isValidID(customer) else {
+                Log.shared.warning("an outcome record's customer is not a customer id; no page for it", ["customer": customer])
+                continue
+            }
+            let folder = "\(periodFolder)/\(customer)"
+            let previousFolder = result.previousPeriod.map { "\(dataDirectory)/\($0)/\(customer)" }
+            let report = try analysis.analyze(
+                customer: customer, period: period, folder: FileManager.default.fileExists(atPath: folder) ? folder : nil,
+                previous: previousFolder.flatMap { folder in FileManager.default.fileExists(atPath: folder) ? (result.previousPeriod ?? "", folder) : nil },
+                outcomes: outcomes)
+            let path = "\(pagesDirectory)/\(period)/\(customer)/report.html"
+            try PageJob.write(PageRenderer.customerPage(report, settings: settings), to: path)
+            result.pages.append(path)
+            rows.append(OverviewRow(report))
+        }
+        result.overview = "\(pagesDirectory)/\(period)/index.html"
+        try PageJob.write(PageRenderer.overview(rows, period: period, settings: settings), to: result.overview)
+        return result
+    }
+
+    /// The customer folders of a period (every folder but the run folders).
+    static func folders(_ path: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter { name in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(path)/\(name)", isDirectory: &isFolder) && isFolder.boolValue && RosterEntry.isValidID(name)
+        }
+    }
+
+    /// The latest period folder before `period` whose label has the same shape (`2026-09` for
+    /// `2026-10`; a weekly label for a weekly one).
+    static func previousPeriod(before period: String, in data: String) -> String? {
+        let shape = { (label: String) in String(label.map { $0.isNumber ? "9" : $0 }) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []
+        return names.filter { shape($0) == shape(period) && $0 < period }.max()
+    }
+
+    /// The outcome records of the newest run of the period (`DATA/runs/PERIOD-*/outcomes.ndjson`),
+    /// else a copy beside the period's files (`DATA/PERIOD/outcomes.ndjson`).
+    static func defaultOutcomeFiles(data: String, period: String) -> [String] {
+        let runs = ((try? FileManager.default.contentsOfDirectory(atPath: "\(data)/runs")) ?? [])
+            .filter { $0.hasPrefix("\(period)-") && FileManager.default.fileExists(atPath: "\(data)/runs/\($0)/outcomes.ndjson") }
+        if let newest = runs.max(by: { PageJob.runTime($0) < PageJob.runTime($1) }) { return ["\(data)/runs/\(newest)/outcomes.ndjson"] }
+        let beside = "\(data)/\(period)/outcomes.ndjson"
+        return FileManager.default.fileExists(atPath: beside) ? [beside] : []
+    }
+
+    /// A run folder's time (`PERIOD-PLAN-2026-11-29T083613+0900`), for ordering.
+    static func runTime(_ name: String) -> String {
+        guard let range = name.range(of: #"\d{4}-\d{2}-\d{2}T\d{6}"#, options: [.regularExpression, .backwards]) else { return "" }
+        return String(name[range])
+    }
+
+    static func readOutcomes(_ path: String) throws -> [OutcomeRecord] {
+        let reader = try NDJSONReader(path: path, what: "the outcome records")
+        var records: [OutcomeRecord] = []
+        while let value = try reader.nextValue() {
+            do { records.append(try OutcomeRecord(value)) } catch {
+                throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: path)
+            }
+        }
+        return records
+    }
+
+    static func write(_ page: String, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw Failure(.cantCreate, "cannot create the folder: \(error.localizedDescription)", at: folder)
+        }
+        let file = try AtomicFile(path: path, mode: 0o644)
+        do {
+            try file.write(Array(page.utf8))
+            try file.commit()
+        } catch {
+            file.abandon()
+            throw error
+        }
+    }
+}
