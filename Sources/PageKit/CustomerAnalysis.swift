@@ -30,7 +30,7 @@ public struct CustomerAnalysis: Sendable {
             let key = "\(file.platform)-\(file.resource)"
             switch file.resource {
             case "server-metrics":
-                try ItemFiles.forEach(file.path) { metrics.add($0) }
+                try ItemFiles.forEachRaw(file.path) { try metrics.add($0, $1) }
                 continue
             case "nas-usage":
                 try ItemFiles.forEach(file.path) { item in
@@ -209,30 +209,66 @@ public struct CustomerAnalysis: Sendable {
 
 /// Daily series of the server metrics, per instance: the AVG values per day and the MAX peak.
 struct MetricAccumulator {
-    /// instance → metric → day → (sum, count, max)
-    private var values: [String: [String: [String: (sum: Double, count: Int, peak: Double)]]] = [:]
-    private var daySet = Set<String>()
+    struct Slot { var sum = 0.0, count = 0, peak = -Double.infinity }
+    /// "instance\u{1}metric" → one slot per day index.
+    private var series: [String: [Slot]] = [:]
+    private var dayIndex: [String: Int] = [:]
 
-    var days: [String] { daySet.sorted() }
+    var days: [String] { dayIndex.keys.sorted() }
+
+    /// One point, read straight from its bytes: only the five fields a page uses.
+    mutating func add(_ scanner: JSONScanner, _ range: Range<Int>) throws {
+        var instance: String?, metric: String?, aggregation: String?, timestamp: String?, value: Double?
+        try scanner.forEachMember(of: range) { key, valueRange in
+            switch key.count {
+            case 10 where JSONScanner.equals(key, "instanceNo"): instance = ItemFiles.text(scanner, valueRange)
+            case 6 where JSONScanner.equals(key, "metric"): metric = ItemFiles.text(scanner, valueRange)
+            case 11 where JSONScanner.equals(key, "aggregation"): aggregation = ItemFiles.text(scanner, valueRange)
+            case 9 where JSONScanner.equals(key, "timestamp"): timestamp = ItemFiles.text(scanner, valueRange)
+            case 5 where JSONScanner.equals(key, "value"): value = ItemFiles.text(scanner, valueRange).flatMap(Double.init)
+            default: break
+            }
+            return true
+        }
+        add(instance: instance, metric: metric, aggregation: aggregation, timestamp: timestamp, value: value)
+    }
 
     mutating func add(_ item: JSONValue) {
-        guard let instance = item["instanceNo"]?.scalarText, let metric = item["metric"]?.stringValue,
-              let value = item["value"]?.doubleValue, let timestamp = item["timestamp"]?.stringValue, timestamp.count >= 10 else { return }
+        add(instance: item["instanceNo"]?.scalarText, metric: item["metric"]?.stringValue, aggregation: item["aggregation"]?.stringValue,
+            timestamp: item["timestamp"]?.stringValue, value: item["value"]?.doubleValue)
+    }
+
+    mutating func add(instance: String?, metric: String?, aggregation: String?, timestamp: String?, value: Double?) {
+        guard let instance, let metric, let value, value.isFinite, let timestamp, timestamp.utf8.count >= 10 else { return }
         let day = String(timestamp.prefix(10))
-        daySet.insert(day)
-        let key = metric == "mem_usert" ? "mem_usert/\(item["aggregation"]?.stringValue ?? "AVG")" : metric
-        let old = values[instance]?[key]?[day]
-        values[instance, default: [:]][key, default: [:]][day] = ((old?.sum ?? 0) + value, (old?.count ?? 0) + 1, max(old?.peak ?? value, value))
+        let index: Int
+        if let known = dayIndex[day] { index = known } else { index = dayIndex.count; dayIndex[day] = index }
+        let key = metric == "mem_usert" ? "\(instance)\u{1}mem_usert/\(aggregation ?? "AVG")" : "\(instance)\u{1}\(metric)"
+        series[key, default: []].withGrowth(to: index + 1) { slots in
+            slots[index].sum += value
+            slots[index].count += 1
+            slots[index].peak = max(slots[index].peak, value)
+        }
     }
 
     func summary(_ instance: String, average: String, peak: String) -> MetricSummary {
-        let averageKey = average == "mem_usert" ? "mem_usert/AVG" : average
-        let peakKey = peak == "mem_usert" ? "mem_usert/MAX" : peak
-        guard let series = values[instance]?[averageKey] else { return .none }
-        let all = days
-        let daily = all.map { day in series[day].map { $0.sum / Double($0.count) } }
+        let averageKey = "\(instance)\u{1}" + (average == "mem_usert" ? "mem_usert/AVG" : average)
+        let peakKey = "\(instance)\u{1}" + (peak == "mem_usert" ? "mem_usert/MAX" : peak)
+        guard let slots = series[averageKey] else { return .none }
+        let daily = days.map { day -> Double? in
+            guard let index = dayIndex[day], index < slots.count, slots[index].count > 0 else { return nil }
+            return slots[index].sum / Double(slots[index].count)
+        }
         let present = daily.compactMap { $0 }
-        let peaks = values[instance]?[peakKey]?.values.map(\.peak) ?? series.values.map(\.peak)
+        let peaks = (series[peakKey] ?? slots).filter { $0.count > 0 }.map(\.peak)
         return MetricSummary(average: present.isEmpty ? nil : present.reduce(0, +) / Double(present.count), maximum: peaks.max(), daily: daily)
+    }
+}
+
+extension Array where Element == MetricAccumulator.Slot {
+    /// Grows the array to `count` empty slots if shorter, then lets `body` change it in place.
+    mutating func withGrowth(to count: Int, _ body: (inout [Element]) -> Void) {
+        if self.count < count { append(contentsOf: repeatElement(Element(), count: count - self.count)) }
+        body(&self)
     }
 }

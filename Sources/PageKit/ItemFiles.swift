@@ -24,6 +24,65 @@ public enum ItemFiles {
         }
     }
 
+    /// Calls `body` with each item's bytes (a scanner over the file and the item's range), for
+    /// readers that take a few fields of many items without building values (metric series).
+    public static func forEachRaw(_ path: String, _ body: (JSONScanner, Range<Int>) throws -> Void) throws {
+        guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
+            throw Failure(.noInput, "cannot read the file", at: path)
+        }
+        if path.hasSuffix(".gz") { bytes = try GzipEncoder.decompress(bytes) }
+        let isLines = path.hasSuffix(".ndjson") || path.hasSuffix(".ndjson.gz")
+        do {
+            try bytes.withUnsafeBufferPointer { buffer in
+                let scanner = JSONScanner(buffer)
+                if isLines {
+                    var start = 0
+                    var number = 0
+                    while start < buffer.count {
+                        var end = start
+                        while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                        number += 1
+                        let first = scanner.firstNonWhitespace(from: start)
+                        if first < end, buffer[first] == UInt8(ascii: "{") {
+                            do {
+                                // The reader of the item checks it as it goes (forEachMember).
+                                if !(isTrailer(buffer, first..<end)) { try body(scanner, first..<end) }
+                            } catch let error as JSONParseError {
+                                throw Failure(.dataError, "line \(number): \(error)", at: path)
+                            }
+                        } else if first < end {
+                            throw Failure(.dataError, "line \(number): not a JSON object", at: path)
+                        }
+                        start = end + 1
+                    }
+                    return
+                }
+                let start = scanner.firstNonWhitespace(from: 0)
+                guard start < buffer.count, buffer[start] == UInt8(ascii: "[") else {
+                    throw Failure(.dataError, "not a JSON array of items", at: path)
+                }
+                let end = try scanner.skipValue(from: start)
+                try scanner.forEachElement(of: start..<end) { try body(scanner, $0) }
+            }
+        } catch let error as JSONParseError {
+            throw Failure(.dataError, "\(error)", at: path)
+        }
+    }
+
+    static func isTrailer(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        range.count < 80 && String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self).hasPrefix("{\"_trailer\"")
+    }
+
+    /// The text of a JSON string at `range` (escapes resolved), or of a number as written.
+    public static func text(_ scanner: JSONScanner, _ range: Range<Int>) -> String? {
+        let bytes = UnsafeBufferPointer(rebasing: scanner.bytes[range])
+        guard let first = bytes.first else { return nil }
+        if first == UInt8(ascii: "\""), !bytes.contains(UInt8(ascii: "\\")), bytes.count >= 2 {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self)
+        }
+        return (try? JSONParser.parse(bytes))?.scalarText
+    }
+
     /// Calls `body` with each item of a file; a file that is not JSON is exit 65 naming it.
     public static func forEach(_ path: String, _ body: (JSONValue) throws -> Void) throws {
         guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
