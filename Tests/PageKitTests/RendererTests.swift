@@ -107,7 +107,9 @@ struct RendererTests {
     }
 
     @Test func sizesAndSpecsAreShownInBinaryGB() {
-        #expect(page.section("servers").row(containing: ">web-01<").contains("2 vCPU · 8 GB"))
+        let web = page.section("servers").row(containing: ">web-01<")
+        #expect(web.contains("2 vCPU · 8 GB"))
+        #expect(web.contains(">SVR.<wbr>VSVR.<wbr>HICPU.<wbr>C002.<wbr>M008.<wbr>NET.<wbr>SSD.<wbr>B050.<wbr>G002<"))
         #expect(page.section("nas").contains(">500 GB<"))
         #expect(page.contains("1 GB = 1024³"))
     }
