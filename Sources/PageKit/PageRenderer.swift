@@ -127,7 +127,7 @@ struct PageParts {
     }
 
     mutating func th(_ label: String, numeric: Bool = false, colspan: Int = 1, rowspan: Int = 1) {
-        out.raw(numeric ? "<th scope=\"col\" class=\"num\"" : "<th scope=\"col\"")
+        out.raw(numeric ? "<th scope=\"col\" class=\"num\"" : colspan > 1 ? "<th scope=\"colgroup\" class=\"group\"" : "<th scope=\"col\"")
         if colspan > 1 {
             out.raw(" colspan=\"")
             out.integer(colspan)
@@ -323,7 +323,7 @@ struct CustomerPage {
             parts.sectionEnd()
             return
         }
-        out.raw("<table class=\"servers\"><thead><tr class=\"group\">")
+        out.raw("<table class=\"servers\"><thead><tr>")
         parts.th(t.name, rowspan: 2)
         parts.th(t.platform + " / " + t.region, rowspan: 2)
         parts.th(t.spec, rowspan: 2)
@@ -346,7 +346,11 @@ struct CustomerPage {
             out.text(server.platform)
             out.element("span", server.region, class: "sub")
             out.raw("</td><td class=\"spec\">")
-            out.text(server.spec ?? "–")
+            // NCP's spec codes are long and dotted: a line may break after each dot.
+            for (index, part) in (server.spec ?? "–").split(separator: ".", omittingEmptySubsequences: false).enumerated() {
+                if index > 0 { out.raw(".<wbr>") }
+                out.text(String(part))
+            }
             var sizes: [String] = []
             if let cpus = server.cpuCount { sizes.append(t.vcpu(cpus)) }
             if let memory = server.memoryBytes { sizes.append(PageFormat.bytes(memory)) }
@@ -549,6 +553,10 @@ struct OverviewPage {
         parts.card(t.resources, PageFormat.integer(rows.reduce(0) { $0 + $1.resources }), sub: nil)
         parts.card(t.servers, PageFormat.integer(rows.reduce(0) { $0 + $1.servers }), sub: nil)
         parts.card(t.flags, PageFormat.integer(totalFlags), sub: nil, anchor: totalFlags > 0 ? "flags" : nil)
+        let costs = totalCosts()
+        let billed = rows.filter { $0.cost != nil }.count
+        parts.card(t.cost, costs.isEmpty ? "–" : costs.joined(separator: " · "),
+                   sub: billed == rows.count ? nil : t.billedCustomers(billed, of: rows.count), subClass: billed == rows.count ? nil : "nodata")
         out.raw("</section>\n")
 
         parts.sectionStart("customers", t.customers, count: rows.count)
@@ -569,9 +577,15 @@ struct OverviewPage {
         parts.footer()
     }
 
+    /// The bills added up, per currency.
+    func totalCosts() -> [String] {
+        var costs: [String: Double] = [:]
+        for cost in rows.compactMap(\.cost) { costs[cost.currency.uppercased(), default: 0] += cost.amount }
+        return costs.sorted { $0.key < $1.key }.map { PageFormat.money($0.value, currency: $0.key, language: t.language) }
+    }
+
     mutating func customerTable() {
         parts.tableStart([(t.customer, false), (t.collection, false), (t.resources, true), (t.servers, true), (t.flags, true), (t.cost, true)])
-        var costs: [String: Double] = [:]
         for row in rows {
             out.raw("<tr><td><a class=\"name\"")
             out.attribute("href", HTML.relativeLink(row.link))
@@ -588,13 +602,12 @@ struct OverviewPage {
             parts.num(row.resources)
             parts.num(row.servers)
             let total = row.flags.values.reduce(0, +)
-            out.raw(row.flags.contains { $0.key.severity >= 3 && $0.value > 0 } ? "<td class=\"num warn\">" : "<td class=\"num\">")
-            out.text(PageFormat.integer(total))
+            out.raw("<td class=\"num\">")
+            out.element("span", PageFormat.integer(total), class: row.flags.contains { $0.key.severity >= 3 && $0.value > 0 } ? "warn" : nil)
             let counts = Self.kinds.compactMap { kind in row.flags[kind].flatMap { $0 > 0 ? "\(t.flagShort(kind)) \(PageFormat.integer($0))" : nil } }
             if !counts.isEmpty { out.element("span", counts.joined(separator: " · "), class: "sub flagcounts") }
             out.raw("</td>")
             if let cost = row.cost {
-                costs[cost.currency.uppercased(), default: 0] += cost.amount
                 let text = parts.costText(cost)
                 out.raw("<td class=\"num\">")
                 out.text(text.amount)
@@ -613,7 +626,7 @@ struct OverviewPage {
         parts.num(rows.reduce(0) { $0 + $1.resources })
         parts.num(rows.reduce(0) { $0 + $1.servers })
         parts.num(rows.reduce(0) { $0 + $1.flags.values.reduce(0, +) })
-        let totals = costs.sorted { $0.key < $1.key }.map { PageFormat.money($0.value, currency: $0.key, language: t.language) }
+        let totals = totalCosts()
         parts.td(totals.isEmpty ? "–" : totals.joined(separator: " · "), class: "num")
         out.raw("</tr></tfoot></table>\n")
     }

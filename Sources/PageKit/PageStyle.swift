@@ -19,7 +19,7 @@ enum PageStyle {
     .banner.complete{border-color:#067647;background:#ecfdf3}
     .banner.incomplete{border-color:#b54708;background:#fffaeb}
     .banner ul{margin:6px 0 0;padding-left:20px;font-size:13px}
-    .cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:12px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(120px,1fr));gap:12px}
     .card{display:block;border:1px solid #d9dee4;border-radius:6px;padding:12px 14px;color:inherit;text-decoration:none}
     .card .label{font-size:12px;color:#52606d;font-weight:600}
     .card .value{font-size:22px;font-weight:700;font-variant-numeric:tabular-nums;margin-top:2px;white-space:nowrap}
@@ -31,14 +31,15 @@ enum PageStyle {
     table{width:100%;border-collapse:collapse;font-size:13px}
     th,td{padding:5px 8px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
     thead th{background:#f5f7fa;border-bottom:1.5px solid #9aa5b1;font-size:12px;color:#323f4b;vertical-align:bottom}
-    thead tr.group th{border-bottom:1px solid #cbd2d9;text-align:center}
+    thead th.group{border-bottom:1px solid #cbd2d9;text-align:center}
     tfoot td{font-weight:700;border-top:1.5px solid #9aa5b1;border-bottom:none}
     tbody tr:nth-child(even) td{background:#fafbfc}
     th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    .sub{display:block;font-size:11px;color:#616e7c}
+    .sub{display:block;font-size:11px;font-weight:400;color:#616e7c}
+    td.num .sub{white-space:normal}
     .id{display:block;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"D2Coding",monospace;font-size:11px;color:#616e7c;word-break:break-all}
     .name{font-weight:600;overflow-wrap:anywhere}
-    .spec{font-size:12px;word-break:break-all}
+    .spec{font-size:12px;overflow-wrap:anywhere}
     .warn{color:#b42318;font-weight:700}
     .nodata{color:#7b8794;font-style:italic}
     .badge{display:inline-block;padding:0 7px;border-radius:9px;font-size:11px;font-weight:600;border:1px solid;white-space:nowrap}
@@ -59,17 +60,18 @@ enum PageStyle {
     .page-footer ul{margin:0 0 8px;padding-left:18px}
     .page-footer p{margin:4px 0}
     a{color:#1f5fbf}
-    @media (max-width:760px){.page{margin:0;padding:18px;border:none;border-radius:0}.cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+    @media screen and (max-width:760px){.page{margin:0;padding:18px;border:none;border-radius:0}}
     @page{size:A4;margin:14mm}
     @media print{
     body{background:none;font-size:9.5pt}
     .page{max-width:none;margin:0;padding:0;border:none;border-radius:0}
-    .banner,.card,.badge,thead th,tbody tr:nth-child(even) td{background:none}
+    *,*::before,*::after{background:transparent !important;box-shadow:none !important}
     h1{font-size:18pt}
     h2{font-size:12.5pt}
     table{font-size:8pt}
     th,td{padding:3px 5px}
-    .card .value{font-size:15pt}
+    .card .value{font-size:12pt}
+    .card{padding:8px 10px}
     thead{display:table-header-group}
     tfoot{display:table-row-group}
     tr,.card,.banner,.chart-box,svg{break-inside:avoid;page-break-inside:avoid}

@@ -124,6 +124,9 @@ struct PageText: Sendable {
     func allCustomersComplete(_ total: Int) -> String {
         ko ? "고객 \(PageFormat.integer(total))곳 모두 수집을 완료했습니다." : "All \(PageFormat.integer(total)) customers were collected completely."
     }
+    func billedCustomers(_ count: Int, of total: Int) -> String {
+        ko ? "고객 \(PageFormat.integer(total))곳 중 \(PageFormat.integer(count))곳의 비용" : "bills of \(PageFormat.integer(count)) of \(PageFormat.integer(total)) customers"
+    }
     var noCustomers: String { ko ? "고객이 없습니다." : "No customers." }
     var overviewOrder: String { ko ? "수집이 불완전한 고객, 심각한 항목이 많은 고객 순입니다." : "Customers whose collection is incomplete come first, then those with the most serious flags." }
 
