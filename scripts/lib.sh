@@ -5,7 +5,8 @@ REPORT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPORT_ROOT
 
 # Debian packages, by what needs them. Running (the release package's Depends) is the
-# smallest set; building adds headers and git; testing adds the database servers and linters.
+# smallest set; building adds headers and git; testing adds the database servers, linters and
+# a headless browser.
 REPORT_RUN_PACKAGES=(
   ca-certificates tzdata     # HTTPS; Asia/Seoul for date(1) in the job scripts
   libcurl4 zlib1g            # HTTP for every tool; ncp-json --gzip
@@ -26,6 +27,7 @@ REPORT_TEST_PACKAGES=(
   bats shellcheck           # the scripts' tests and lint
   sqlite3                   # tests read the SQLite database
   python3-yaml              # the pipeline YAML test
+  chromium-headless-shell   # tests/browser/check-page opens the HTML reports in it
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
