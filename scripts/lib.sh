@@ -28,6 +28,7 @@ REPORT_TEST_PACKAGES=(
   sqlite3                   # tests read the SQLite database
   python3-yaml              # the pipeline YAML test
   chromium-headless-shell   # tests/browser/check-page opens the HTML reports in it
+  fonts-nanum               # so its screenshots and printed pages show Korean text, not boxes
 )
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }

@@ -30,6 +30,23 @@ setup() {
   # Exactly one card per run, with the denial in it.
   [ "$(wc -l <"$DEMO_OUT/$PERIOD/teams-card.json")" -eq 1 ]
   grep -q 'nas-volume' "$DEMO_OUT/$PERIOD/teams-card.json"
+  # A page per customer and the overview, each opened in headless Chromium: no console error,
+  # nothing fetched, charts drawn, a screenshot that is not blank.
+  check="$BATS_TEST_DIRNAME/../browser/check-page"
+  run "$check" "$DEMO_OUT/$PERIOD/index.html" --text 'tbody a' --expect-marks 3 --screenshot "$BATS_TEST_TMPDIR/index.png"
+  [ "$status" -eq 0 ]
+  # bravo's collection was incomplete (its NAS is denied): it comes first, then by flags.
+  [ "$(jq -c '.texts["tbody a"]' <<<"$output")" = '["bravo","alpha","charlie"]' ]
+  run "$check" "$DEMO_OUT/$PERIOD/bravo/report.html" --text '#not-collected tbody tr' --text '.banner' --expect-marks 10
+  [ "$status" -eq 0 ]
+  [ "$(jq '.texts["#not-collected tbody tr"] | map(select(test("nas"))) | length' <<<"$output")" -ge 2 ]
+  [[ "$(jq -r '.texts[".banner"][0]' <<<"$output")" == *"수집 불완전"* ]]
+  # alpha: 16 servers, one daily chart each.
+  run "$check" "$DEMO_OUT/$PERIOD/alpha/report.html" --text '#servers tbody tr' --text '.banner' --expect-marks 16
+  [ "$status" -eq 0 ]
+  [ "$(jq '.texts["#servers tbody tr"] | length' <<<"$output")" -eq 16 ]
+  [[ "$(jq -r '.texts[".banner"][0]' <<<"$output")" == *"수집 완료"* ]]
+  [ "$(jq .pdf_pages <<<"$output")" -ge 2 ]
 }
 
 @test "sandbox readiness output is eval-able shell" {
