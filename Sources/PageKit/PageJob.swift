@@ -18,6 +18,8 @@ public struct PageJob: Sendable {
     /// Only these customers (default: every customer with files or records).
     public var customers: [String] = []
     public var settings: PageSettings
+    /// Customers worked on at once (default: the machine's cores, at most 4).
+    public var jobs = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     public init(dataDirectory: String, pagesDirectory: String? = nil, period: String, settings: PageSettings) {
         self.dataDirectory = dataDirectory
@@ -46,22 +48,44 @@ public struct PageJob: Sendable {
         }
         result.previousPeriod = previousPeriod ?? PageJob.previousPeriod(before: period, in: dataDirectory)
         let analysis = CustomerAnalysis(thresholds: settings.thresholds)
-        var rows: [OverviewRow] = []
-        for customer in names.sorted() {
+        let customers = names.sorted().filter { customer in
             guard RosterEntry.isValidID(customer) else {
                 Log.shared.warning("an outcome record's customer is not a customer id; no page for it", ["customer": customer])
-                continue
+                return false
             }
-            let folder = "\(periodFolder)/\(customer)"
-            let previousFolder = result.previousPeriod.map { "\(dataDirectory)/\($0)/\(customer)" }
-            let report = try analysis.analyze(
-                customer: customer, period: period, folder: FileManager.default.fileExists(atPath: folder) ? folder : nil,
-                previous: previousFolder.flatMap { folder in FileManager.default.fileExists(atPath: folder) ? (result.previousPeriod ?? "", folder) : nil },
-                outcomes: outcomes)
-            let path = "\(pagesDirectory)/\(period)/\(customer)/report.html"
-            try PageJob.write(PageRenderer.customerPage(report, settings: settings), to: path)
+            return true
+        }
+        let previous = result.previousPeriod
+        // Customers in parallel, `jobs` at a time (memory: that many customers' files at once);
+        // each page is written as soon as it is made.
+        let done = Locked<[Int: Swift.Result<(path: String, row: OverviewRow), any Error>]>([:])
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, customers.count))) { _ in
+            while true {
+                let index = next.withLock { value -> Int in defer { value += 1 }; return value }
+                guard index < customers.count else { return }
+                let customer = customers[index]
+                let outcome = Swift.Result { () throws -> (path: String, row: OverviewRow) in
+                    let folder = "\(periodFolder)/\(customer)"
+                    let previousFolder = previous.map { "\(dataDirectory)/\($0)/\(customer)" }
+                    let report = try analysis.analyze(
+                        customer: customer, period: period, folder: FileManager.default.fileExists(atPath: folder) ? folder : nil,
+                        previous: previousFolder.flatMap { folder in FileManager.default.fileExists(atPath: folder) ? (previous ?? "", folder) : nil },
+                        outcomes: outcomes)
+                    let path = "\(pagesDirectory)/\(period)/\(customer)/report.html"
+                    try PageJob.write(PageRenderer.customerPage(report, settings: settings), to: path)
+                    return (path, OverviewRow(report))
+                }
+                done.withLock { $0[index] = outcome }
+            }
+        }
+        var rows: [OverviewRow] = []
+        for index in customers.indices {
+            // The first failure in customer order, so a re-run reports the same one.
+            guard let outcome = done.withLock({ $0[index] }) else { continue }
+            let (path, row) = try outcome.get()
             result.pages.append(path)
-            rows.append(OverviewRow(report))
+            rows.append(row)
         }
         result.overview = "\(pagesDirectory)/\(period)/index.html"
         try PageJob.write(PageRenderer.overview(rows, period: period, settings: settings), to: result.overview)

@@ -46,6 +46,9 @@ struct NCPRenderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When to flag, as JSON (see above).", valueName: "file"))
     var thresholds: String?
 
+    @Option(help: ArgumentHelp("Customers worked on at once (default: the cores, at most 4; memory grows with it).", valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var period: PeriodOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -66,6 +69,10 @@ struct NCPRenderCommand: AsyncParsableCommand {
         job.previousPeriod = previous
         job.outcomeFiles = outcomes
         job.customers = customer
+        if let jobs {
+            guard (1...64).contains(jobs) else { throw Failure(.usage, "--jobs must be 1 to 64") }
+            job.jobs = jobs
+        }
         let result = try job.run()
         Log.shared.info("wrote the pages", ["pages": "\(result.pages.count)", "overview": result.overview,
                                            "previous": result.previousPeriod ?? "none", "outcomes": result.outcomeFiles.joined(separator: ",")])
