@@ -158,6 +158,13 @@ struct PageParts {
 
     mutating func paragraph(_ text: String, class className: String) { out.element("p", text, class: className) }
 
+    /// An empty section: "none", unless its list was not collected (denied or failed), which
+    /// it then says, so an empty table never reads as "there are none".
+    mutating func empty(_ none: String, class className: String, resources: Set<String>, report: CustomerReport) {
+        let statuses = Array(Set(report.notCollected.filter { resources.contains($0.resource) }.map(\.status))).sorted()
+        paragraph(statuses.isEmpty ? none : t.notCollectedHere(statuses), class: statuses.isEmpty ? className : "nodata")
+    }
+
     mutating func footer() {
         let thresholds = settings.thresholds
         out.raw("\n<footer class=\"page-footer\"><h2>")
@@ -319,7 +326,7 @@ struct CustomerPage {
     mutating func servers() {
         parts.sectionStart("servers", t.servers, count: report.servers.count)
         guard !report.servers.isEmpty else {
-            parts.paragraph(t.noServers, class: "nodata")
+            parts.empty(t.noServers, class: "nodata", resources: ["server"], report: report)
             parts.sectionEnd()
             return
         }
@@ -421,7 +428,7 @@ struct CustomerPage {
     mutating func databases() {
         parts.sectionStart("databases", t.databases, count: report.databases.count)
         guard !report.databases.isEmpty else {
-            parts.paragraph(t.noDatabases, class: "note")
+            parts.empty(t.noDatabases, class: "note", resources: ["mysql", "postgresql", "mssql", "redis", "mongodb", "cloud-db"], report: report)
             parts.sectionEnd()
             return
         }
@@ -443,7 +450,7 @@ struct CustomerPage {
     mutating func nas() {
         parts.sectionStart("nas", t.nas, count: report.nasVolumes.count)
         guard !report.nasVolumes.isEmpty else {
-            parts.paragraph(t.noNAS, class: "note")
+            parts.empty(t.noNAS, class: "note", resources: ["nas-volume"], report: report)
             parts.sectionEnd()
             return
         }

@@ -218,6 +218,13 @@ struct PageText: Sendable {
 
     func missingStatus(_ status: String) -> String { language.status(status) }
 
+    /// A section with nothing in it because its list was not collected: unknown, not none.
+    func notCollectedHere(_ statuses: [String]) -> String {
+        let what = statuses.map(missingStatus).joined(separator: ", ")
+        return ko ? "이번 기간에 수집하지 못했습니다(\(what)). 없는 것이 아니라 알 수 없습니다."
+            : "Not collected this period (\(what)): unknown, not none."
+    }
+
     /// NCP's server status as people read it: the code's Korean name where known, else NCP's name.
     func serverStatus(_ row: ServerRow) -> String {
         if ko, let name = ["RUN": "운영 중", "NSTOP": "정지", "FSTOP": "정지", "INIT": "초기화 중", "CREAT": "생성 중",

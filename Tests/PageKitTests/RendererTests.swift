@@ -44,6 +44,17 @@ struct RendererTests {
         #expect(page.section("servers").row(containing: ">web-01<").contains("<svg class=\"spark\""))
     }
 
+    @Test func anEmptySectionWhoseListWasNotCollectedSaysSoInsteadOfNone() {
+        var report = CustomerReport(customer: "bravo", period: "2026-10")
+        report.notCollected = [MissingItem(platform: "vpc", resource: "nas-volume", region: "KR", step: "fetch", status: "denied", error: "no")]
+        let html = PageRenderer.customerPage(report, settings: Fixture.settings(.en))
+        #expect(html.section("nas").contains("Not collected this period"))
+        #expect(!html.section("nas").contains("No NAS volumes."))
+        // Lists that were collected and are empty still say none.
+        #expect(html.section("servers").contains("No servers."))
+        #expect(html.section("databases").contains("No Cloud DB instances."))
+    }
+
     @Test func anEmptyPeriodRendersNoDataAndNoBrokenChart() {
         var report = Fixture.report()
         report.days = []
