@@ -19,7 +19,9 @@ public struct CustomerAnalysis: Sendable {
     public func analyze(customer: String, period: String, folder: String?, previous: (period: String, folder: String)?,
                         outcomes: [OutcomeRecord]) throws -> CustomerReport {
         var report = CustomerReport(customer: customer, period: period)
-        report.notCollected = Self.notCollected(outcomes.filter { $0.customer == customer })
+        let records = outcomes.filter { $0.customer == customer }
+        report.notCollected = Self.notCollected(records)
+        report.collectionKnown = !records.isEmpty
         guard let folder else { return report }
         let files = ItemFiles.list(folder)
         var counts: [String: Int] = [:]  // "kind\tplatform\tregion"

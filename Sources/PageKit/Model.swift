@@ -22,6 +22,9 @@ public struct CustomerReport: Sendable {
     public var cost: CostSummary?
     /// What this run could not collect for the customer (denials, failures, skipped steps).
     public var notCollected: [MissingItem] = []
+    /// Whether outcome records of a run were found for this customer: without them a page
+    /// cannot say the collection was complete.
+    public var collectionKnown = true
     /// The days the period's daily series cover, in order (`2026-10-01` …).
     public var days: [String] = []
 
@@ -32,8 +35,8 @@ public struct CustomerReport: Sendable {
 
     /// Nothing was collected at all for this customer.
     public var isEmpty: Bool { inventory.isEmpty && servers.isEmpty && databases.isEmpty && nasVolumes.isEmpty && cost == nil }
-    /// Every planned step completed.
-    public var isComplete: Bool { notCollected.isEmpty }
+    /// Every planned step completed, as this customer's outcome records say.
+    public var isComplete: Bool { notCollected.isEmpty && collectionKnown }
     public var resourceCount: Int { inventory.reduce(0) { $0 + $1.count } }
 }
 
@@ -281,6 +284,8 @@ public struct OverviewRow: Sendable, Equatable {
     public var flags: [Flag.Kind: Int]
     public var cost: CostSummary?
     public var complete: Bool
+    /// Outcome records were found for the customer (else its status is unknown).
+    public var known: Bool
     public var notCollected: Int
     /// The page, relative to the overview (`alpha/report.html`).
     public var link: String
@@ -292,6 +297,7 @@ public struct OverviewRow: Sendable, Equatable {
         flags = Dictionary(grouping: report.flags, by: \.kind).mapValues(\.count)
         cost = report.cost
         complete = report.isComplete
+        known = report.collectionKnown
         notCollected = report.notCollected.count
         link = "\(report.customer)/report.html"
     }

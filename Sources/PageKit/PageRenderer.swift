@@ -74,9 +74,9 @@ struct PageParts {
 
     /// Complete or not, in words and colour, with what is missing: a page never looks complete
     /// when it is not.
-    mutating func banner(complete: Bool, detail: String, items: [String], more: Int) {
+    mutating func banner(complete: Bool, detail: String, items: [String], more: Int, title: String? = nil) {
         out.raw(complete ? "<section class=\"banner complete\" role=\"status\"><strong>✓ " : "<section class=\"banner incomplete\" role=\"alert\"><strong>⚠ ")
-        out.text(complete ? t.complete : t.incomplete)
+        out.text(title ?? (complete ? t.complete : t.incomplete))
         out.raw("</strong>")
         out.text(detail)
         if !items.isEmpty || more > 0 {
@@ -237,6 +237,10 @@ struct CustomerPage {
     static let bannerItems = 8
 
     mutating func banner() {
+        if !report.collectionKnown, report.notCollected.isEmpty {
+            parts.banner(complete: false, detail: t.unknownDetail, items: [], more: 0, title: t.unknown)
+            return
+        }
         if report.isComplete {
             parts.banner(complete: true, detail: report.isEmpty ? t.nothingCollected : t.completeDetail, items: [], more: 0)
             return
@@ -548,7 +552,9 @@ struct OverviewPage {
         let incomplete = rows.filter { !$0.complete }
         parts.banner(complete: incomplete.isEmpty,
                      detail: incomplete.isEmpty ? t.allCustomersComplete(rows.count) : t.incompleteCustomers(incomplete.count, of: rows.count),
-                     items: incomplete.prefix(CustomerPage.bannerItems).map { "\($0.customer): \(t.missingItems($0.notCollected))" },
+                     items: incomplete.prefix(CustomerPage.bannerItems).map {
+                         "\($0.customer): \(!$0.known && $0.notCollected == 0 ? t.unknown : t.missingItems($0.notCollected))"
+                     },
                      more: max(0, incomplete.count - CustomerPage.bannerItems))
 
         var flagTotals: [Flag.Kind: Int] = [:]
@@ -601,6 +607,8 @@ struct OverviewPage {
             out.raw("</a></td><td>")
             if row.complete {
                 out.element("span", t.complete, class: "badge ok")
+            } else if !row.known, row.notCollected == 0 {
+                out.element("span", t.unknown, class: "badge off")
             } else {
                 out.element("span", t.incomplete, class: "badge off")
                 out.element("span", t.missingItems(row.notCollected), class: "sub")

@@ -25,6 +25,11 @@ struct PageText: Sendable {
     // The collection banner
     var complete: String { ko ? "수집 완료" : "Complete" }
     var incomplete: String { ko ? "수집 불완전" : "Incomplete" }
+    var unknown: String { ko ? "수집 상태 모름" : "Status unknown" }
+    var unknownDetail: String {
+        ko ? "이 고객의 실행 결과 레코드가 없어 모든 항목을 수집했는지 확인할 수 없습니다."
+            : "No outcome records of a run were found for this customer, so this page cannot say that everything was collected."
+    }
     var completeDetail: String { ko ? "이번 실행에서 계획된 모든 항목을 수집했습니다." : "Every planned item was collected in this run." }
     func incompleteDetail(_ count: Int) -> String {
         ko ? "\(PageFormat.integer(count))개 항목을 수집하지 못했습니다. 이 리포트에는 해당 데이터가 빠져 있습니다."

@@ -317,7 +317,9 @@ public struct ReportJob {
             return nil
         }
         // The period comes as every child's does: REPORT_PERIOD and REPORT_NOW pinned.
-        var arguments = ["--out", outDirectory, "--outcomes", outcomes, "-q"]
+        // This run's customers only: their outcome records are the ones it has, so no page
+        // of a customer another run collected can claim a complete collection it cannot see.
+        var arguments = ["--out", outDirectory, "--outcomes", outcomes, "-q"] + customers.flatMap { ["--customer", $0] }
         if let language { arguments += ["--lang", language.rawValue] }
         let stage = ProcessPipeline.Stage("\(bin)/ncp-render", arguments, stderr: "\(runDirectory)/ncp-render.log")
         let status = try await ProcessPipeline(stages: [stage], stdout: "\(runDirectory)/pages.txt", environment: childEnvironment).run().first ?? 70

@@ -44,6 +44,18 @@ struct RendererTests {
         #expect(page.section("servers").row(containing: ">web-01<").contains("<svg class=\"spark\""))
     }
 
+    @Test func withoutOutcomeRecordsAPageNeverSaysComplete() {
+        var report = CustomerReport(customer: "acme", period: "2026-10")
+        report.inventory = [InventoryCount(kind: "server", platform: "vpc", region: "KR", count: 1)]
+        report.collectionKnown = false
+        let html = PageRenderer.customerPage(report, settings: Fixture.settings(.en))
+        #expect(html.contains("Status unknown") && !html.contains("✓ Complete"))
+        let overview = PageRenderer.overview([OverviewRow(report)], period: "2026-10", settings: Fixture.settings(.en))
+        #expect(overview.contains("acme: Status unknown") && !overview.contains("badge ok"))
+        report.collectionKnown = true
+        #expect(PageRenderer.customerPage(report, settings: Fixture.settings(.en)).contains("✓ Complete"))
+    }
+
     @Test func anEmptySectionWhoseListWasNotCollectedSaysSoInsteadOfNone() {
         var report = CustomerReport(customer: "bravo", period: "2026-10")
         report.notCollected = [MissingItem(platform: "vpc", resource: "nas-volume", region: "KR", step: "fetch", status: "denied", error: "no")]

@@ -45,6 +45,8 @@ PY
   [[ "$servers" == *"웹서버-02"*"데이터 없음"* ]]
   [[ "$servers" == *"<img src=x onerror=alert(1)>"*"3.0%"*"8.0%"* ]]
   [[ "$(jq -r '.texts["#inventory"][0]' <<<"$output")" == *"old-db"* ]]
+  # No run's outcome records: the page cannot say the collection was complete.
+  [[ "$(jq -r '.texts[".banner"][0]' <<<"$output")" == *"수집 상태 모름"* ]]
   # The raw file never holds the name as markup.
   run grep -c '<img src=x' "$page"
   [ "$output" = 0 ]
