@@ -11,6 +11,7 @@ setup() {
 @test "the release is a Debian package with what running needs, and its tools name release and commit" {
   # Relative folders are the caller's (the script works from the repository root).
   cd "$BATS_TEST_TMPDIR"
+  before="$(date -u +%Y-%m-%d)"
   run --separate-stderr "$ROOT/scripts/release" --bin-dir "$(realpath --relative-to=. "$REPORT_BIN_DIR")" --out dist
   [ "$status" -eq 0 ]
   deb="$output"
@@ -27,7 +28,12 @@ setup() {
   commit="$(git -C "$ROOT" rev-parse --short=12 HEAD)"
   run "$opt/bin/ncp-fetch" --version
   [[ "$output" == "$version (commit $commit"* ]]
-  [[ "$output" == *", built $(date -u +%Y-%m-%d))" ]]
+  # Built today: the day the packaging started, or the next if it ran past midnight (UTC).
+  [[ "$output" == *", built $before)" || "$output" == *", built $(date -u +%Y-%m-%d))" ]]
+  # Every tool the jobs run is in the package, ncp-render (the pages) too.
+  for tool in ncp-fetch ncp-json ncp-load ncp-report ncp-render kv-get teams-notify; do
+    [ -x "$opt/bin/$tool" ] && [ "$(readlink "$BATS_TEST_TMPDIR/root/usr/bin/$tool")" = "/opt/msp-ncp-report/bin/$tool" ]
+  done
   # The job scripts run the installed tools, never a build.
   [ -x "$opt/scripts/pipeline/weekly.sh" ] && [ -f "$opt/config/report.json" ]
   REPORT_BIN_DIR= run --separate-stderr "$opt/scripts/report" --roster-file /nonexistent --plan monthly --dry-run
