@@ -112,7 +112,18 @@ extension NCPSandbox {
         if metric == "fs_all_mb" { return "51200" }
         if metric == "fs_used_mb" { return String(format: "%.0f", 5000 + roll * 40000) }
         if metric == "disk_mysql_used" { return String(format: "%.0f", 1e9 + roll * 5e10) }
-        return String(format: "%.2f", min(100, (2 + roll * 60) * peak))
+        // Percentages: each instance has a load level of its own per family (CPU, memory, file
+        // system), so a fleet has idle, ordinary and busy servers as a real one has, and the
+        // days vary around it (file systems hardly at all).
+        let family = metric.contains("cpu") ? "cpu" : metric.contains("fs") ? "fs" : "mem"
+        let level = Double(stableHash("\(scenario.seed)|level|\(family)|\(instance)") % 1_000) / 1_000
+        let value: Double
+        switch family {
+        case "cpu": value = (1 + level * level * 75) * (0.75 + 0.5 * roll) * (peak > 1 ? 1.3 : 1)
+        case "fs": value = (10 + level * 80) * (0.95 + 0.1 * roll) * (peak > 1 ? 1.05 : 1)
+        default: value = (20 + level * 60) * (0.85 + 0.3 * roll) * (peak > 1 ? 1.15 : 1)
+        }
+        return String(format: "%.2f", min(100, value))
     }
 
     /// The customer's NAS volume with this number: in the region asked for (the first by
