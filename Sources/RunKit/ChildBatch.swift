@@ -19,8 +19,10 @@ extension ReportRunner {
             try BatchCoding.file(entries).write(to: URL(fileURLWithPath: entriesPath))
             let status = try await ProcessPipeline(stages: [stage], stdout: reportPath, environment: environment ?? settings.environment,
                                                    deadline: settings.stepTimeout).run().first ?? Int32(ExitStatus.software.rawValue)
-            failure = stage.failure(status: status == 0 ? Int32(ExitStatus.software.rawValue) : status,
-                                    otherwise: "the batch stopped before reporting every entry (exit \(status))")
+            // Exit 0 with entries unreported is an internal error too (70).
+            var record = stage.failure(status: status, otherwise: "the batch stopped before reporting every entry (exit \(status))")
+            if status == 0 { record.exit = Int(ExitStatus.software.rawValue); record.kind = .internal }
+            failure = record
         } catch {
             failure = FailureRecord(error)
         }

@@ -28,7 +28,10 @@ public struct ProcessPipeline: Sendable {
             let code = Int(status)
             let lastLine = (try? String(contentsOfFile: stderrPath, encoding: .utf8))?
                 .split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
-            let text = message ?? lastLine.map { Redactor.shared.redact($0) } ?? (code > 128 ? "killed by signal \(code - 128)" : "exit \(code)")
+            // A child that failed says why on its last stderr line; `message` is for a child
+            // that stopped without a word (or exited 0 before its work was done).
+            let said = code == 0 ? nil : lastLine.map { Redactor.shared.redact($0) }
+            let text = said ?? message ?? (code > 128 ? "killed by signal \(code - 128)" : "exit \(code)")
             return FailureRecord(exit: code > 128 ? Int(ExitStatus.software.rawValue) : code, error: text, kind: code > 128 ? .internal : nil)
         }
     }

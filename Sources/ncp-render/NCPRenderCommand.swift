@@ -20,7 +20,7 @@ struct NCPRenderCommand: AsyncParsableCommand {
               ncp-render --out out --period 2026-10 --lang en --pages /tmp/pages --customer alpha
 
             Exit status:
-            \\(ExitStatus.helpTable)
+            \(ExitStatus.helpTable)
             """,
         version: ToolVersion.current
     )

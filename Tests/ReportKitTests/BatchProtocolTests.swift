@@ -30,7 +30,7 @@ struct BatchProtocolTests {
             {"customer":"alpha","name":"vpc-server"}
             {"input":"c.ndjson","lookups":["x", 3]}
             [1,2]
-            {"input":"e.ndjson","partition":{"period":202610,"flag":true}}
+            {"input":"e.ndjson","partition":{"period":202610,"flag":true,"big":12345678901234567890,"ratio":1.0,"gone":null}}
             """)
         let json = try BatchFile<JSONBatch>(path: path)
         #expect(json.entries.count == 5)
@@ -42,9 +42,10 @@ struct BatchProtocolTests {
         #expect(message(json.entries[2]) == "entry 3: field lookups[1] must be a string")
         #expect(message(json.entries[3]) == "entry 4: an entry must be an object")
         if case .failure(let failure) = json.entries[1] { #expect(failure.exitStatus == .dataError && failure.location == path) }
-        // Scalars of any JSON type are text in a partition.
+        // Numbers (and booleans) are text exactly as written; a null is left out.
         let load = try BatchFile<LoadBatch>(path: path)
-        #expect((try? load.entries[4].get())?.partitionColumns.map(\.value) == ["true", "202610"])
+        #expect((try? load.entries[4].get())?.partitionColumns.map { "\($0.column)=\($0.value)" }
+                    == ["big=12345678901234567890", "flag=true", "period=202610", "ratio=1.0"])
     }
 
     @Test func aLineThatIsNotJSONFailsTheWholeBatchNamingTheLine() throws {

@@ -97,6 +97,15 @@ struct ClassificationTests {
         #expect(crashed.failure(status: signal) == FailureRecord(exit: 70, error: "killed by signal \(SIGSEGV)", kind: .internal))
     }
 
+    @Test func aBatchChildThatCrashedKeepsItsLastWordsAsTheMessage() async throws {
+        let (crashed, status) = try await run("echo 'fatal error: Index out of range (the real cause)' >&2; kill -SEGV $$")
+        let failure = crashed.failure(status: status, otherwise: "the batch stopped before reporting every entry")
+        #expect(failure.error == "fatal error: Index out of range (the real cause)" && failure.kind == .internal)
+        // Exit 0 with nothing said: the caller's words.
+        let (quiet, zero) = try await run("exit 0")
+        #expect(quiet.failure(status: zero, otherwise: "stopped early").error == "stopped early")
+    }
+
     @Test func aStageStoppedAtTheDeadlineIsThrottledInFields() async throws {
         let (stage, status) = try await run("exec sleep 30", deadline: 0.2)
         #expect(status == 75)

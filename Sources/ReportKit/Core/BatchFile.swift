@@ -301,20 +301,36 @@ public final class BatchFile<Protocol: BatchProtocol> {
         let reader = try NDJSONReader(path: path, what: "the batch")
         var entries: [Result<Protocol.Entry, Failure>] = []
         while let line = try reader.next() {
+            let value: JSONValue
             do {
-                _ = try JSONParser.parse(line)
+                value = try JSONParser.parse(line)
             } catch {
                 throw Failure(.dataError, "line \(reader.lineNumber): \(error)", at: path)
             }
             let number = entries.count + 1
             do {
-                entries.append(.success(try BatchCoding.decode(Protocol.Entry.self, line)))
+                entries.append(.success(try BatchCoding.decode(Protocol.Entry.self, BatchFile.scalarsAsText(value).compactBytes)))
             } catch {
                 entries.append(.failure(Failure(.dataError, "entry \(number): \(BatchCoding.describe(error))", at: path)))
             }
         }
         self.path = path
         self.entries = entries
+    }
+
+    /// `partition` and `parameters` values as the text they were written as (a number keeps
+    /// its digits: 12345678901234567890 stays that, 1.0 stays 1.0); a null or nested value in
+    /// them is left out, as the tools always did.
+    static func scalarsAsText(_ value: JSONValue) -> JSONValue {
+        guard var object = value.objectValue else { return value }
+        for key in ["partition", "parameters"] {
+            guard let inner = object[key]?.objectValue else { continue }
+            object[key] = .object(JSONObject(inner.pairs.compactMap { pair in
+                if case .string = pair.value { return (pair.key, pair.value) }
+                return pair.value.scalarText.map { (pair.key, .string($0)) }
+            }))
+        }
+        return .object(object)
     }
 
     /// Writes one entry's report and remembers the first failure.
