@@ -42,8 +42,7 @@ public struct CustomerAnalysis: Sendable {
                 }
                 continue
             case "cost":
-                report.cost = try Self.cost(file.path, period: period).map { CostSummary(amount: $0.amount, currency: $0.currency, previousAmount: nil) }
-                continue
+                continue  // all cost files together, below: VPC and Classic list the same demands
             case _ where Self.notInventory.contains(file.resource):
                 continue
             default:
@@ -81,12 +80,14 @@ public struct CustomerAnalysis: Sendable {
             let parts = key.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             return InventoryCount(kind: parts[0], platform: parts[1], region: parts[2], count: count)
         }.sorted { ($0.kind, $0.platform, $0.region) < ($1.kind, $1.platform, $1.region) }
-        report.days = metrics.days
+        report.cost = try Self.cost(files.filter { $0.resource == "cost" }.map(\.path), period: period)
+            .map { CostSummary(amount: $0.amount, currency: $0.currency, previousAmount: nil) }
+        report.days = MetricAccumulator.allDays(metrics.days, period: period)
         for index in report.servers.indices {
             let id = report.servers[index].id
-            report.servers[index].cpu = metrics.summary(id, average: "avg_cpu_used_rto", peak: "max_cpu_used_rto")
-            report.servers[index].memory = metrics.summary(id, average: "mem_usert", peak: "mem_usert")
-            report.servers[index].fileSystem = metrics.summary(id, average: "avg_fs_usert", peak: "max_fs_usert")
+            report.servers[index].cpu = metrics.summary(id, average: "avg_cpu_used_rto", peak: "max_cpu_used_rto", days: report.days)
+            report.servers[index].memory = metrics.summary(id, average: "mem_usert", peak: "mem_usert", days: report.days)
+            report.servers[index].fileSystem = metrics.summary(id, average: "avg_fs_usert", peak: "max_fs_usert", days: report.days)
         }
         for index in report.nasVolumes.indices {
             if let peak = nasUsage[report.nasVolumes[index].id] { report.nasVolumes[index].maxUsePercent = peak }
@@ -101,7 +102,7 @@ public struct CustomerAnalysis: Sendable {
         if let previous {
             report.previousPeriod = previous.period
             report.changes = try Self.changes(now: ids, before: previous.folder)
-            if let before = try ItemFiles.list(previous.folder).first(where: { $0.resource == "cost" }).flatMap({ try Self.cost($0.path, period: previous.period) }) {
+            if let before = try Self.cost(ItemFiles.list(previous.folder).filter { $0.resource == "cost" }.map(\.path), period: previous.period) {
                 report.cost?.previousAmount = before.amount
             }
         }
@@ -156,18 +157,18 @@ public struct CustomerAnalysis: Sendable {
 
     /// The period's bill: each demand once (VPC and Classic list the same account's), its amount
     /// with VAT.
-    static func cost(_ path: String, period: String) throws -> (amount: Double, currency: String)? {
+    static func cost(_ paths: [String], period: String) throws -> (amount: Double, currency: String)? {
         let month = period.replacingOccurrences(of: "-", with: "").prefix(6)
         var seen = Set<String>()
         var amount = 0.0
         var currency: String?
-        try ItemFiles.forEach(path) { item in
+        for path in paths { try ItemFiles.forEach(path) { item in
             if let demandMonth = item["demandMonth"]?.scalarText, demandMonth != month { return }
             let number = item["demandNo"]?.scalarText ?? UUID().uuidString
             guard seen.insert(number).inserted else { return }
             amount += item["thisMonthAmountIncludingVat"]?.doubleValue ?? item["totalDemandAmount"]?.doubleValue ?? 0
             currency = currency ?? item["payCurrency"]?["code"]?.stringValue
-        }
+        } }
         return seen.isEmpty ? nil : (amount, currency ?? "KRW")
     }
 
@@ -218,6 +219,35 @@ struct MetricAccumulator {
 
     var days: [String] { dayIndex.keys.sorted() }
 
+    /// The days a page's daily series run over: every day of a month period (`2026-10`), else
+    /// every day from the first seen to the last, so a day without data is a gap, never skipped.
+    static func allDays(_ seen: [String], period: String) -> [String] {
+        guard !seen.isEmpty else { return [] }  // no series at all: no chart, "no data"
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parse = { (day: String) -> Date? in
+            let parts = day.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        }
+        var first = seen.first.flatMap(parse), last = seen.last.flatMap(parse)
+        let month = period.split(separator: "-").compactMap { Int($0) }
+        if period.count == 7, month.count == 2, let start = calendar.date(from: DateComponents(year: month[0], month: month[1], day: 1)),
+           let end = calendar.date(byAdding: DateComponents(month: 1, day: -1), to: start) {
+            first = min(first ?? start, start)
+            last = max(last ?? end, end)
+        }
+        guard var day = first, let last else { return seen }
+        var days: [String] = []
+        while day <= last, days.count < 400 {
+            let parts = calendar.dateComponents([.year, .month, .day], from: day)
+            days.append(String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0))
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
+        }
+        return days
+    }
+
     /// One point, read straight from its bytes: only the five fields a page uses.
     mutating func add(_ scanner: JSONScanner, _ range: Range<Int>) throws {
         var instance: String?, metric: String?, aggregation: String?, timestamp: String?, value: Double?
@@ -253,7 +283,7 @@ struct MetricAccumulator {
         }
     }
 
-    func summary(_ instance: String, average: String, peak: String) -> MetricSummary {
+    func summary(_ instance: String, average: String, peak: String, days: [String]) -> MetricSummary {
         let averageKey = "\(instance)\u{1}" + (average == "mem_usert" ? "mem_usert/AVG" : average)
         let peakKey = "\(instance)\u{1}" + (peak == "mem_usert" ? "mem_usert/MAX" : peak)
         guard let slots = series[averageKey] else { return .none }

@@ -60,6 +60,7 @@ struct CustomerAnalysisTests {
         ])
         try write("2026-10", "alpha", "classic-cost.json", [
             #"{"demandNo":"d1","demandMonth":"202610","thisMonthAmountIncludingVat":110000,"payCurrency":{"code":"KRW"}}"#,
+            #"{"demandNo":"d2","demandMonth":"202610","thisMonthAmountIncludingVat":5000,"payCurrency":{"code":"KRW"}}"#,
         ])
         // The previous month: server 5 went away, 3 and 4 are new.
         try write("2026-09", "alpha", "vpc-server.json", [Self.server("1", "web"), Self.server("2", "x"), Self.server("5", "gone")])
@@ -72,9 +73,13 @@ struct CustomerAnalysisTests {
         ]
         let report = try CustomerAnalysis().analyze(customer: "alpha", period: "2026-10", folder: "\(root)/2026-10/alpha",
                                                     previous: ("2026-09", "\(root)/2026-09/alpha"), outcomes: outcomes)
-        #expect(report.days == ["2026-10-01", "2026-10-02"])
+        // Every day of the month: a day without data is a gap in the chart, never skipped.
+        #expect(report.days.count == 31 && report.days.first == "2026-10-01" && report.days.last == "2026-10-31")
         let web = try #require(report.servers.first { $0.id == "1" })
-        #expect(web.cpu == MetricSummary(average: 50, maximum: 97, daily: [40, 60]))
+        #expect(web.cpu == MetricSummary(average: 50, maximum: 97, daily: [40, 60] + Array(repeating: nil, count: 29)))
+        #expect(MetricAccumulator.allDays(["2026-W44-x"], period: "2026-W44") == ["2026-W44-x"])
+        #expect(MetricAccumulator.allDays(["2026-10-20", "2026-10-23"], period: "2026-10-20_2026-11-20")
+                    == ["2026-10-20", "2026-10-21", "2026-10-22", "2026-10-23"])
         #expect(web.memory.average == 30 && web.memory.maximum == 55)
         #expect(web.fileSystem.maximum == 91)
         #expect(report.servers.first { $0.id == "2" }?.cpu.hasData == false)
@@ -83,8 +88,9 @@ struct CustomerAnalysisTests {
         #expect(flags == ["hot-cpu 1", "file-system-full 1", "stopped 3", "idle 4", "unattached-ip 61", "unattached-volume 41", "nas-near-full 91"])
         #expect(report.flags.first?.kind.severity == 3 && report.flags.last?.kind.severity == 1)
         #expect(report.nasVolumes.first?.maxUsePercent == 88.5)
-        // One demand, listed under both platforms, counted once; the previous month's for the change.
-        #expect(report.cost == CostSummary(amount: 110000, currency: "KRW", previousAmount: 100000))
+        // Demand d1, listed under both platforms, counted once, with d2 that only Classic listed;
+        // the previous month's for the change.
+        #expect(report.cost == CostSummary(amount: 115000, currency: "KRW", previousAmount: 100000))
         #expect(report.changes.map { "\($0.direction.rawValue) \($0.id) \($0.name)" } == ["added 3 batch", "added 4 quiet", "removed 5 gone"])
         #expect(report.inventory.first { $0.kind == "server" } == InventoryCount(kind: "server", platform: "vpc", region: "KR", count: 4))
         #expect(report.resourceCount == 4 + 2 + 3 + 1)
