@@ -16,12 +16,14 @@ public struct CustomerAnalysis: Sendable {
     static let notInventory: Set<String> = ["server-metrics", "mysql-metrics", "nas-usage", "cost", "resource", "product", "region", "server-image-product"]
     static let databases: Set<String> = ["mysql", "postgresql", "mssql", "redis", "mongodb", "cloud-db"]
 
+    /// `runFinished`: the run the records come from ended (else they may lack steps it never
+    /// reached, and the collection's status is unknown).
     public func analyze(customer: String, period: String, folder: String?, previous: (period: String, folder: String)?,
-                        outcomes: [OutcomeRecord]) throws -> CustomerReport {
+                        outcomes: [OutcomeRecord], runFinished: Bool = true) throws -> CustomerReport {
         var report = CustomerReport(customer: customer, period: period)
         let records = outcomes.filter { $0.customer == customer }
         report.notCollected = Self.notCollected(records)
-        report.collectionKnown = !records.isEmpty
+        report.collectionKnown = !records.isEmpty && runFinished
         guard let folder else { return report }
         let files = ItemFiles.list(folder)
         var counts: [String: Int] = [:]  // "kind\tplatform\tregion"

@@ -13,7 +13,7 @@ public struct PageJob: Sendable {
     /// The period compared with; nil: the latest earlier period folder with the same shape of
     /// label, if any.
     public var previousPeriod: String?
-    /// Outcome records files (the run's); empty: the newest run folder's for the period.
+    /// Outcome records files to read besides every run's under `DATA/runs/`.
     public var outcomeFiles: [String] = []
     /// Only these customers (default: every customer with files or records).
     public var customers: [String] = []
@@ -38,10 +38,18 @@ public struct PageJob: Sendable {
     public func run() throws -> Result {
         var result = Result()
         let periodFolder = "\(dataDirectory)/\(period)"
-        result.outcomeFiles = outcomeFiles.isEmpty ? PageJob.defaultOutcomeFiles(data: dataDirectory, period: period) : outcomeFiles
-        let outcomes = try result.outcomeFiles.flatMap { try PageJob.readOutcomes($0) }.filter { $0.period.isEmpty || $0.period == period }
+        let sources = try PageJob.outcomeSources(given: outcomeFiles, data: dataDirectory, period: period)
+        result.outcomeFiles = sources.map(\.path)
+        // Each customer's records are those of the newest run that collected it.
+        var newest: [String: OutcomeSource] = [:]
+        for source in sources {
+            for customer in Set(source.records.map(\.customer)) where (newest[customer]?.modified ?? .distantPast) <= source.modified {
+                newest[customer] = source
+            }
+        }
+        let newestRun = newest
         var names = Set(PageJob.folders(periodFolder))
-        names.formUnion(outcomes.map(\.customer))
+        names.formUnion(newest.keys)
         if !customers.isEmpty { names.formIntersection(customers) }
         guard !names.isEmpty else {
             throw Failure(.noInput, "no customer folders and no outcome records for \(period)", at: periodFolder)
@@ -68,10 +76,11 @@ public struct PageJob: Sendable {
                 let outcome = Swift.Result { () throws -> (path: String, row: OverviewRow) in
                     let folder = "\(periodFolder)/\(customer)"
                     let previousFolder = previous.map { "\(dataDirectory)/\($0)/\(customer)" }
+                    let source = newestRun[customer]
                     let report = try analysis.analyze(
                         customer: customer, period: period, folder: FileManager.default.fileExists(atPath: folder) ? folder : nil,
                         previous: previousFolder.flatMap { folder in FileManager.default.fileExists(atPath: folder) ? (previous ?? "", folder) : nil },
-                        outcomes: outcomes)
+                        outcomes: source?.records ?? [], runFinished: source?.finished ?? false)
                     let path = "\(pagesDirectory)/\(period)/\(customer)/report.html"
                     try PageJob.write(PageRenderer.customerPage(report, settings: settings), to: path)
                     return (path, OverviewRow(report))
@@ -109,20 +118,32 @@ public struct PageJob: Sendable {
         return names.filter { shape($0) == shape(period) && $0 < period }.max()
     }
 
-    /// The outcome records of the newest run of the period (`DATA/runs/PERIOD-*/outcomes.ndjson`),
-    /// else a copy beside the period's files (`DATA/PERIOD/outcomes.ndjson`).
-    static func defaultOutcomeFiles(data: String, period: String) -> [String] {
-        let runs = ((try? FileManager.default.contentsOfDirectory(atPath: "\(data)/runs")) ?? [])
-            .filter { $0.hasPrefix("\(period)-") && FileManager.default.fileExists(atPath: "\(data)/runs/\($0)/outcomes.ndjson") }
-        if let newest = runs.max(by: { PageJob.runTime($0) < PageJob.runTime($1) }) { return ["\(data)/runs/\(newest)/outcomes.ndjson"] }
-        let beside = "\(data)/\(period)/outcomes.ndjson"
-        return FileManager.default.fileExists(atPath: beside) ? [beside] : []
+    /// One file of outcome records: its records of the period, when it was last written, and
+    /// whether its run finished (`run.json` beside it, which ncp-report writes at the end).
+    struct OutcomeSource: Sendable {
+        var path: String
+        var records: [OutcomeRecord]
+        var modified: Date
+        var finished: Bool
     }
 
-    /// A run folder's time (`PERIOD-PLAN-2026-11-29T083613+0900`), for ordering.
-    static func runTime(_ name: String) -> String {
-        guard let range = name.range(of: #"\d{4}-\d{2}-\d{2}T\d{6}"#, options: [.regularExpression, .backwards]) else { return "" }
-        return String(name[range])
+    /// The files given, and every run's under `DATA/runs/` (the run folders' names are not
+    /// trusted for the period: their records are); with neither, a copy beside the period's
+    /// files (`DATA/PERIOD/outcomes.ndjson`).
+    static func outcomeSources(given: [String], data: String, period: String) throws -> [OutcomeSource] {
+        var paths = given
+        let runs = ((try? FileManager.default.contentsOfDirectory(atPath: "\(data)/runs")) ?? []).sorted()
+        paths += runs.map { "\(data)/runs/\($0)/outcomes.ndjson" }.filter { FileManager.default.fileExists(atPath: $0) }
+        if paths.isEmpty, FileManager.default.fileExists(atPath: "\(data)/\(period)/outcomes.ndjson") { paths = ["\(data)/\(period)/outcomes.ndjson"] }
+        var seen = Set<String>()
+        return try paths.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }.compactMap { path in
+            let records = try readOutcomes(path).filter { $0.period.isEmpty || $0.period == period }
+            guard !records.isEmpty else { return nil }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let folder = (path as NSString).deletingLastPathComponent
+            return OutcomeSource(path: path, records: records, modified: attributes?[.modificationDate] as? Date ?? .distantPast,
+                                 finished: FileManager.default.fileExists(atPath: "\(folder)/run.json"))
+        }
     }
 
     static func readOutcomes(_ path: String) throws -> [OutcomeRecord] {

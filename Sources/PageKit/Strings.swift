@@ -27,8 +27,8 @@ struct PageText: Sendable {
     var incomplete: String { ko ? "수집 불완전" : "Incomplete" }
     var unknown: String { ko ? "수집 상태 모름" : "Status unknown" }
     var unknownDetail: String {
-        ko ? "이 고객의 실행 결과 레코드가 없어 모든 항목을 수집했는지 확인할 수 없습니다."
-            : "No outcome records of a run were found for this customer, so this page cannot say that everything was collected."
+        ko ? "이 고객을 수집하고 끝까지 마친 실행의 결과 레코드가 없어 모든 항목을 수집했는지 확인할 수 없습니다."
+            : "No outcome records of a finished run were found for this customer, so this page cannot say that everything was collected."
     }
     var completeDetail: String { ko ? "이번 실행에서 계획된 모든 항목을 수집했습니다." : "Every planned item was collected in this run." }
     func incompleteDetail(_ count: Int) -> String {

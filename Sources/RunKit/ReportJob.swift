@@ -290,15 +290,21 @@ public struct ReportJob {
         RunSummary.print(records, customers: work.map(\.0.customerID), seconds: Date().timeIntervalSince(started), runDirectory: runDirectory,
                          language: prepared.language)
 
+        // The run finished: its outcome records are all there is (ncp-render trusts a run's
+        // records as complete only beside this).
+        ReportJob.markFinished(runDirectory: runDirectory, plan: plan, period: prepared.period, customers: work.map(\.0.customerID))
+
         var status = RunSummary.exitStatus(records, strict: strict)
-        if pages, let rendered = try await renderPages(period: prepared.period, bin: bin, outDirectory: outDirectory, runDirectory: runDirectory,
-                                                      outcomes: outcomesPath, customers: work.map(\.0.customerID), childEnvironment: childEnvironment),
-           rendered != 0, status == 0 {
-            status = rendered
-        }
         if let posted = try await postSummary(period: prepared.period, language: prepared.language, bin: bin, runDirectory: runDirectory,
                                               outcomes: outcomesPath, childEnvironment: childEnvironment), posted != 0, status == 0 {
             status = posted
+        }
+        // After the card: pages are made from what the run left, and a failure to make them
+        // never holds up or hides the summary.
+        if pages, let rendered = await renderPages(period: prepared.period, bin: bin, outDirectory: outDirectory, runDirectory: runDirectory,
+                                                  outcomes: outcomesPath, childEnvironment: childEnvironment),
+           rendered != 0, status == 0 {
+            status = rendered
         }
         return status
     }
@@ -307,7 +313,7 @@ public struct ReportJob {
     /// the overview. Its exit status, or nil when there was nothing to render: the v2 layout
     /// has no dated standard files to read. A failure is logged with ncp-render's record.
     func renderPages(period: ReportPeriod, bin: String, outDirectory: String, runDirectory: String, outcomes: String,
-                     customers: [String], childEnvironment: [String: String]) async throws -> Int32? {
+                     childEnvironment: [String: String]) async -> Int32? {
         guard layout == .standard else {
             Log.shared.info("no report pages: they read the standard layout's dated files (ncp-render)")
             return nil
@@ -317,18 +323,51 @@ public struct ReportJob {
             return nil
         }
         // The period comes as every child's does: REPORT_PERIOD and REPORT_NOW pinned.
-        // This run's customers only: their outcome records are the ones it has, so no page
-        // of a customer another run collected can claim a complete collection it cannot see.
-        var arguments = ["--out", outDirectory, "--outcomes", outcomes, "-q"] + customers.flatMap { ["--customer", $0] }
+        // Every customer of the period: each page's status comes from the newest finished run
+        // that collected its customer (this one's records, and OUT/runs' earlier ones).
+        var arguments = ["--out", outDirectory, "--outcomes", outcomes, "-q"]
         if let language { arguments += ["--lang", language.rawValue] }
         let stage = ProcessPipeline.Stage("\(bin)/ncp-render", arguments, stderr: "\(runDirectory)/ncp-render.log")
-        let status = try await ProcessPipeline(stages: [stage], stdout: "\(runDirectory)/pages.txt", environment: childEnvironment).run().first ?? 70
+        let status: Int32
+        do {
+            status = try await ProcessPipeline(stages: [stage], stdout: "\(runDirectory)/pages.txt", environment: childEnvironment,
+                                               deadline: settingsDeadline()).run().first ?? 70
+        } catch {
+            Log.shared.error("the report pages were not written: \(error)")
+            return Int32(ExitStatus.software.rawValue)
+        }
         if status != 0 {
             Log.shared.error("the report pages were not written: \(stage.failure(status: status).error)")
         } else {
-            Log.shared.info("report pages", ["overview": "\(outDirectory)/\(period.label)/index.html"])
+            let overview = (try? String(contentsOfFile: "\(runDirectory)/pages.txt", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            Log.shared.info("report pages", ["overview": overview])
         }
         return status
+    }
+
+    /// ncp-render's deadline: the step deadline (`--step-timeout`), nil for none.
+    func settingsDeadline() -> Double? {
+        let seconds = (try? EnvironmentFallback(environment).resolve(
+            stepTimeout.map { String($0) }, flag: "--step-timeout", env: ["REPORT_STEP_TIMEOUT"], default: 3600.0,
+            { Double($0) }, expected: "seconds").value) ?? 3600
+        return seconds > 0 ? seconds : nil
+    }
+
+    /// `RUN_DIR/run.json`: the run ended (every record written), with its plan, period and
+    /// customers.
+    static func markFinished(runDirectory: String, plan: String, period: ReportPeriod, customers: [String]) {
+        let marker = JSONValue.object(JSONObject([
+            ("plan", .string(plan)), ("period", .string(period.label)), ("customers", .array(customers.map { .string($0) })),
+            ("finished", .string(Timestamps.iso8601(Date(), in: period.timeZone))),
+        ]))
+        guard let file = try? AtomicFile(path: "\(runDirectory)/run.json", mode: 0o600) else { return }
+        do {
+            try file.write(marker.compactBytes + [0x0A])
+            try file.commit()
+        } catch {
+            file.abandon()
+        }
     }
 
     /// Posts ONE summary card with teams-notify (when `notify`, or by default when a webhook is

@@ -13,7 +13,7 @@ struct NCPRenderCommand: AsyncParsableCommand {
 
             A customer's page: resources by kind, platform and region with what was added and removed since the previous period; every server with its spec, status, CPU, memory and file-system use (average and peak) and a daily chart; flags (hot, file system full, NAS near full, stopped, idle, unattached public IPs and volumes); Cloud DB instances; the bill when it was collected, with the change; and what could not be collected this time, from the outcome records, so a page never looks complete when it is not. The overview lists every customer, what needs attention first.
 
-            The previous period is the latest earlier folder under DIR with the same shape of label (--previous to choose). Outcome records come from the newest run folder of the period (DIR/runs/PERIOD-*/outcomes.ndjson), else DIR/PERIOD/outcomes.ndjson (--outcomes to choose). Thresholds: --thresholds FILE, a JSON object with any of idleAverageCPU (5), idlePeakCPU (20), hotPeakCPU (90), fileSystemFull (90) and nasFull (85), in percent; each page states the ones in force.
+            The previous period is the latest earlier folder under DIR with the same shape of label (--previous to choose). Outcome records: every run's under DIR/runs/ and any --outcomes file; each customer's page takes those of the newest run that collected it, and calls its collection complete only if that run finished (RUN_DIR/run.json, written by ncp-report at the end) with no step denied or failed: otherwise incomplete, or unknown. Without any run, DIR/PERIOD/outcomes.ndjson is read. Thresholds: --thresholds FILE, a JSON object with any of idleAverageCPU (5), idlePeakCPU (20), hotPeakCPU (90), fileSystemFull (90) and nasFull (85), in percent; each page states the ones in force.
 
             Examples:
               ncp-render --out out --period 2026-10
@@ -34,7 +34,7 @@ struct NCPRenderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The period compared with (default: the latest earlier one).", valueName: "label"))
     var previous: String?
 
-    @Option(help: ArgumentHelp("Outcome records to read (repeatable; default: the newest run's).", valueName: "file"))
+    @Option(help: ArgumentHelp("Outcome records to read besides DIR/runs/*/ (repeatable).", valueName: "file"))
     var outcomes: [String] = []
 
     @Option(help: ArgumentHelp("Only this customer (repeatable).", valueName: "id"))

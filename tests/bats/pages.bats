@@ -78,3 +78,32 @@ PY
   [ "$status" -eq 78 ]
   [[ "$output" == *"nasFull"* ]]
 }
+
+@test "each page's status comes from the newest finished run that collected its customer, and the overview keeps every customer" {
+  record() { printf '{"customer":"%s","period":"%s","platform":"vpc","region":"KR","resource":"server","step":"fetch","status":"%s"}\n' "$@"; }
+  mkdir -p "$DATA/runs/a" "$DATA/runs/b" "$DATA/runs/c" "$DATA/2026-10/zeta"
+  record acme 2026-10 ok >"$DATA/runs/a/outcomes.ndjson"
+  echo '{}' >"$DATA/runs/a/run.json"
+  # A later run of another period whose folder name also starts with 2026-10 changes nothing.
+  record acme 2026-10-20_2026-11-20 failed >"$DATA/runs/b/outcomes.ndjson"
+  echo '{}' >"$DATA/runs/b/run.json"
+  touch -d '+1 minute' "$DATA/runs/b/outcomes.ndjson"
+  # A re-run of zeta alone, named explicitly, as ncp-report names its own.
+  record zeta 2026-10 ok >"$BATS_TEST_TMPDIR/zeta.ndjson"
+  echo '{}' >"$BATS_TEST_TMPDIR/run.json"
+  run "$REPORT_BIN_DIR/ncp-render" --out "$DATA" --period 2026-10 --outcomes "$BATS_TEST_TMPDIR/zeta.ndjson" -q
+  [ "$status" -eq 0 ]
+  run grep -c 'banner complete' "$DATA/2026-10/acme/report.html"
+  [ "$output" = 1 ]
+  # The overview still lists acme beside zeta, both complete.
+  run grep -o 'href="[a-z]*/report.html"' "$DATA/2026-10/index.html"
+  [ "$output" = $'href="acme/report.html"\nhref="zeta/report.html"' ]
+  # A newer run of acme that never finished (no run.json): its status is unknown, not complete.
+  record acme 2026-10 ok >"$DATA/runs/c/outcomes.ndjson"
+  touch -d '+2 minutes' "$DATA/runs/c/outcomes.ndjson"
+  run "$REPORT_BIN_DIR/ncp-render" --out "$DATA" --period 2026-10 -q
+  [ "$status" -eq 0 ]
+  run grep -c 'banner complete' "$DATA/2026-10/acme/report.html"
+  [ "$output" = 0 ]
+  grep -q '수집 상태 모름' "$DATA/2026-10/acme/report.html"
+}
