@@ -122,8 +122,12 @@ public struct ProcessPipeline: Sendable {
             if stopped, let deadline {
                 let message = "stopped after the step's deadline of \(Int(deadline)) s (--step-timeout)"
                 ProcessPipeline.appendLine("ncp-report: error: \(message)", to: stage.stderrPath)
-                FailureRecord(exit: Int(ProcessPipeline.timedOutStatus), error: message, kind: .throttled)
-                    .writeIfRequested([FailureRecord.environmentVariable: stage.failurePath])
+                // A child that wrote its own record as the deadline came (it ended on its own)
+                // keeps it: its kind says more than the deadline does.
+                if FailureRecord.read(stage.failurePath) == nil {
+                    FailureRecord(exit: Int(ProcessPipeline.timedOutStatus), error: message, kind: .throttled)
+                        .writeIfRequested([FailureRecord.environmentVariable: stage.failurePath])
+                }
                 return ProcessPipeline.timedOutStatus
             }
             let signal = status & 0x7f
