@@ -64,7 +64,7 @@ public enum ItemFiles {
                 guard end <= range.upperBound, scanner.firstNonWhitespace(from: end) >= range.upperBound else {
                     throw Failure(.dataError, "line \(number): unexpected data after the JSON object", at: path)
                 }
-                if !isTrailer(bytes, first..<end) { try body(scanner, first..<end) }
+                if case .data = Trailer.classify(UnsafeBufferPointer(rebasing: bytes[first..<end])) { try body(scanner, first..<end) }
             }
         }
     }
@@ -101,10 +101,6 @@ public enum ItemFiles {
             count += 1
             expectingElement = false
         }
-    }
-
-    static func isTrailer(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        range.count < 80 && String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self).hasPrefix("{\"_trailer\"")
     }
 
     /// The text of a JSON string at `range` (escapes resolved), or of a number as written.

@@ -147,14 +147,7 @@ public struct PageJob: Sendable {
     }
 
     static func readOutcomes(_ path: String) throws -> [OutcomeRecord] {
-        let reader = try NDJSONReader(path: path, what: "the outcome records")
-        var records: [OutcomeRecord] = []
-        while let value = try reader.nextValue() {
-            do { records.append(try OutcomeRecord(value)) } catch {
-                throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: path)
-            }
-        }
-        return records
+        try OutcomeRecord.readAll(from: NDJSONReader(path: path, what: "the outcome records"))
     }
 
     static func write(_ page: String, to path: String) throws {
@@ -162,13 +155,6 @@ public struct PageJob: Sendable {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw Failure(.cantCreate, "cannot create the folder: \(error.localizedDescription)", at: folder)
         }
-        let file = try AtomicFile(path: path, mode: 0o644)
-        do {
-            try file.write(Array(page.utf8))
-            try file.commit()
-        } catch {
-            file.abandon()
-            throw error
-        }
+        try AtomicFile.write(Array(page.utf8), to: path)
     }
 }

@@ -244,10 +244,7 @@ public struct ReportJob {
         settings.view = prepared.view
         settings.databaseEnvironment = ChildEnvironment.database(from: environment)
         settings.required = prepared.planSpec.required
-        let timeout = try EnvironmentFallback(environment).resolve(
-            stepTimeout.map { String($0) }, flag: "--step-timeout", env: ["REPORT_STEP_TIMEOUT"], default: 3600.0,
-            { Double($0).flatMap { $0 >= 0 && $0 <= 31_536_000 ? $0 : nil } }, expected: "a number of seconds up to a year, 0 for none")
-        settings.stepTimeout = timeout.value > 0 ? timeout.value : nil
+        settings.stepTimeout = try stepDeadline()
         settings.stepConcurrency = max(1, inFlight / perCustomer)
         // ncp-load's precedence: --connection-string-file, then --db, then the environment.
         settings.singleWriter = connectionStringFile == nil && (db != nil || (environment["ODBC_CONNECTION_STRING"] ?? "").isEmpty
@@ -331,7 +328,7 @@ public struct ReportJob {
         let status: Int32
         do {
             status = try await ProcessPipeline(stages: [stage], stdout: "\(runDirectory)/pages.txt", environment: childEnvironment,
-                                               deadline: settingsDeadline()).run().first ?? 70
+                                               deadline: try? stepDeadline()).run().first ?? 70
         } catch {
             Log.shared.error("the report pages were not written: \(error)")
             return Int32(ExitStatus.software.rawValue)
@@ -346,12 +343,13 @@ public struct ReportJob {
         return status
     }
 
-    /// ncp-render's deadline: the step deadline (`--step-timeout`), nil for none.
-    func settingsDeadline() -> Double? {
-        let seconds = (try? EnvironmentFallback(environment).resolve(
+    /// The step deadline (`--step-timeout`, `$REPORT_STEP_TIMEOUT`, default 3600 s), nil for none:
+    /// every child's, ncp-render's too.
+    func stepDeadline() throws -> Double? {
+        let timeout = try EnvironmentFallback(environment).resolve(
             stepTimeout.map { String($0) }, flag: "--step-timeout", env: ["REPORT_STEP_TIMEOUT"], default: 3600.0,
-            { Double($0) }, expected: "seconds").value) ?? 3600
-        return seconds > 0 ? seconds : nil
+            { Double($0).flatMap { $0 >= 0 && $0 <= 31_536_000 ? $0 : nil } }, expected: "a number of seconds up to a year, 0 for none")
+        return timeout.value > 0 ? timeout.value : nil
     }
 
     /// `RUN_DIR/run.json`: the run ended (every record written), with its plan, period and
@@ -361,13 +359,7 @@ public struct ReportJob {
             ("plan", .string(plan)), ("period", .string(period.label)), ("customers", .array(customers.map { .string($0) })),
             ("finished", .string(Timestamps.iso8601(Date(), in: period.timeZone))),
         ]))
-        guard let file = try? AtomicFile(path: "\(runDirectory)/run.json", mode: 0o600) else { return }
-        do {
-            try file.write(marker.compactBytes + [0x0A])
-            try file.commit()
-        } catch {
-            file.abandon()
-        }
+        try? AtomicFile.write(marker.compactBytes + [0x0A], to: "\(runDirectory)/run.json", mode: 0o600)
     }
 
     /// Posts ONE summary card with teams-notify (when `notify`, or by default when a webhook is

@@ -125,12 +125,6 @@ public struct TeamsNotification {
 
     /// Outcome records, one per line; a bad one is exit 65 naming its line.
     public static func records(from reader: NDJSONReader) throws -> [OutcomeRecord] {
-        var records: [OutcomeRecord] = []
-        while let value = try reader.nextValue() {
-            do { records.append(try OutcomeRecord(value)) } catch {
-                throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: reader.source)
-            }
-        }
-        return records
+        try OutcomeRecord.readAll(from: reader)
     }
 }

@@ -59,6 +59,18 @@ public final class AtomicFile {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// `bytes` as the file at `path`, whole or not at all.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let file = try AtomicFile(path: path, mode: mode)
+        do {
+            try file.write(bytes)
+            try file.commit()
+        } catch {
+            file.abandon()
+            throw error
+        }
+    }
+
     /// Makes the file visible under its name, whole.
     public func commit() throws {
         guard fsync(fd) == 0 else { throw AtomicFile.failure(.ioError, "cannot flush to disk", at: path) }

@@ -85,13 +85,7 @@ public struct FailureRecord: Codable, Sendable, Equatable {
     /// Writes the record to `$REPORT_FAILURE_FILE` when it is set (0600, whole or not at all).
     public func writeIfRequested(_ environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let path = environment[FailureRecord.environmentVariable], !path.isEmpty else { return }
-        guard let file = try? AtomicFile(path: path, mode: 0o600) else { return }
-        do {
-            try file.write(BatchCoding.line(self))
-            try file.commit()
-        } catch {
-            file.abandon()
-        }
+        try? AtomicFile.write(BatchCoding.line(self), to: path, mode: 0o600)
     }
 
     /// The record a child wrote, if it wrote one.

@@ -53,6 +53,17 @@ public struct OutcomeRecord: Sendable, Equatable {
             started: object["started"]?.stringValue, ended: object["ended"]?.stringValue)
     }
 
+    /// Every record a reader holds, one per line; a bad one is exit 65 naming its line.
+    public static func readAll(from reader: NDJSONReader) throws -> [OutcomeRecord] {
+        var records: [OutcomeRecord] = []
+        while let value = try reader.nextValue() {
+            do { records.append(try OutcomeRecord(value)) } catch {
+                throw Failure(.dataError, "line \(reader.lineNumber): \(error.message)", at: reader.source)
+            }
+        }
+        return records
+    }
+
     /// The NDJSON line the runner writes: every field of docs/contract.md: Outcome records, null where unknown.
     public var json: JSONValue {
         func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
