@@ -59,6 +59,18 @@ let package = Package(
             name: "CODBCShim",
             dependencies: ["CODBC"]
         ),
+        // ncp-load's native paths: SQLite's own library for the embedded default, and libpq's
+        // COPY for PostgreSQL (ODBC stays the path for every other database).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(
             name: "ReportKit",
             dependencies: [
@@ -137,7 +149,7 @@ let package = Package(
         ),
         .target(
             name: "LoadKit",
-            dependencies: ["ReportKit", "CODBCShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ReportKit", "CODBCShim", "CSQLite", "CLibPQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // The loader's hot loops touch class-held arrays per value; run-time exclusivity
             // checks were a third of the reader thread's CPU (bench/load). The code keeps the
             // rules: each batch has one owner at a time (BatchProducer's handoff).

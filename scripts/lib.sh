@@ -10,7 +10,8 @@ export REPORT_ROOT
 REPORT_RUN_PACKAGES=(
   ca-certificates tzdata     # HTTPS; Asia/Seoul for date(1) in the job scripts
   libcurl4 zlib1g            # HTTP for every tool; ncp-json --gzip
-  unixodbc libsqliteodbc     # ncp-load and the embedded SQLite default
+  unixodbc libsqliteodbc     # ncp-load over ODBC (SQL Server, MariaDB, any driver)
+  libsqlite3-0 libpq5        # ncp-load's native paths: the embedded SQLite default, PostgreSQL COPY
   jq curl python3            # the job scripts (rosters, cards without the toolkit)
 )
 REPORT_BUILD_PACKAGES=(
@@ -18,6 +19,7 @@ REPORT_BUILD_PACKAGES=(
   libcurl4-openssl-dev      # CCurl
   zlib1g-dev                # CZlib
   unixodbc-dev              # CODBC
+  libsqlite3-dev libpq-dev  # CSQLite, CLibPQ
 )
 REPORT_TEST_PACKAGES=(
   openssl                   # certificates for kv-get's tests

@@ -19,7 +19,7 @@ import ReportKit
 /// names and values regardless of case (slices differing only by case then merely take turns).
 /// MariaDB's names stay under its 64 characters; PostgreSQL takes the hash as its 64-bit key.
 final class LoadLocks {
-    let connection: ODBCConnection
+    let connection: any LoadConnection
     let dialect: Dialect
     let table: String
     let partition: [(column: String, value: String)]
@@ -28,7 +28,7 @@ final class LoadLocks {
     /// MariaDB's session locks to give back after the load.
     private var sessionLocks: [String] = []
 
-    init(connection: ODBCConnection, dialect: Dialect, table: String, partition: [(column: String, value: String)]) {
+    init(connection: any LoadConnection, dialect: Dialect, table: String, partition: [(column: String, value: String)]) {
         self.connection = connection
         self.dialect = dialect
         self.table = table
@@ -132,13 +132,10 @@ final class LoadLocks {
         }
     }
 
-    /// The lock statement's one value; its query timeout is past the lock timeout, so the
+    /// The lock statement's one value, allowed to wait past the lock timeout, so that the
     /// database's own lock timeout (a clearer error) ends the wait.
     private func lockQuery(_ sql: String, seconds: Int) throws -> String? {
-        let statement = try connection.statement()
-        statement.setQueryTimeout(seconds + connection.timeouts.statement)
-        try statement.execDirect(sql)
-        return try statement.fetchAllAsText().first?.first ?? nil
+        try connection.lockQuery(sql, seconds: seconds)
     }
 
     static func sqlServerLock(_ name: String, milliseconds: Int) -> String {

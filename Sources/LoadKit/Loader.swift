@@ -1,4 +1,3 @@
-import CODBCShim
 import Foundation
 import ReportKit
 
@@ -48,7 +47,7 @@ public struct LoadReport: Sendable {
 /// table, replace the partition, insert in batches. Nothing is committed unless all of it
 /// worked (the caller commits).
 public final class Loader {
-    let connection: ODBCConnection?
+    let connection: (any LoadConnection)?
     let dialect: Dialect
     let options: LoadOptions
     let sql: SQLBuilder
@@ -70,21 +69,20 @@ public final class Loader {
     /// false while planning MariaDB's schema pass: DDL is collected in `planned`, nothing else runs.
     private var executing = true
     private var planned: [String] = []
-    /// The INSERT prepared for the last batch shape (columns, kinds, rows per statement, array
-    /// size), with its buffers bound.
-    private var prepared: (key: [Int], parameters: BoundParameters)?
+    /// Writes the rows (made at the first insert): the path's own way, ODBC or native.
+    private var writer: (any RowWriter)?
     /// The slice and schema locks (LoadLocks), shared by MariaDB's passes; nil for `--dry-run`.
     let locks: LoadLocks?
     /// Whether this transaction has changed anything yet (DDL, DELETE, INSERT).
     private var wrote = false
 
     /// `connection` nil means `--dry-run`: plan and DDL only.
-    public convenience init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions) {
+    public convenience init(connection: (any LoadConnection)?, dialect: Dialect, options: LoadOptions) {
         self.init(connection: connection, dialect: dialect, options: options,
                   locks: connection.map { LoadLocks(connection: $0, dialect: dialect, table: options.table, partition: options.partition) })
     }
 
-    init(connection: ODBCConnection?, dialect: Dialect, options: LoadOptions, locks: LoadLocks?) {
+    init(connection: (any LoadConnection)?, dialect: Dialect, options: LoadOptions, locks: LoadLocks?) {
         self.connection = connection
         self.dialect = dialect
         self.options = options
@@ -136,7 +134,7 @@ public final class Loader {
     /// reads the input into an unnamed spool file while planning the DDL (nothing written but
     /// the table's definition, which is additive), the DDL runs, then the rows load from the
     /// spool in one transaction that no DDL interrupts. Line numbers stay the input's.
-    func runInTwoPasses(_ reader: NDJSONReader, connection: ODBCConnection) throws -> LoadReport {
+    func runInTwoPasses(_ reader: NDJSONReader, connection: any LoadConnection) throws -> LoadReport {
         let started = Date()
         let spool = try Spool()
         var planner = Loader(connection: connection, dialect: dialect, options: options, locks: locks)
@@ -315,7 +313,7 @@ public final class Loader {
 
     func run(_ statement: String, parameters: [String] = []) throws {
         report.statements.append(statement)
-        prepared = nil  // DDL may change types a prepared INSERT was planned with
+        writer?.invalidate()  // DDL may change types a prepared INSERT was planned with
         if options.noDDL, executing, parameters.isEmpty, connection != nil {
             // The planning pass found nothing missing, so the load pass never gets here.
             throw Failure(.software, "--no-ddl, yet the load wanted to run \(statement.prefix(80))", at: options.table)
@@ -328,15 +326,9 @@ public final class Loader {
         wrote = true
         if parameters.isEmpty {
             try connection.execute(statement)
-            return
+        } else {
+            try connection.execute(statement, parameters: parameters)
         }
-        let batch = RowBatch()
-        for (index, value) in parameters.enumerated() { batch.set(index, kind: .text, bytes: Array(value.utf8), line: 0) }
-        batch.endRow(line: 0)
-        let handle = try connection.statement()
-        try handle.prepare(statement)
-        let bound = try BoundParameters(statement: handle, kinds: parameters.map { _ in .text }, arraySize: 1, wide: dialect.wideText)
-        try bindAndExecute(bound, batch, rows: [0], columns: parameters.indices.map { ($0, ValueKind.text) }, rowsPerStatement: 1)
     }
 
     func insert(_ batch: RowBatch) throws {
@@ -384,39 +376,25 @@ public final class Loader {
             used = [(id, kinds[first.name] ?? first.kind)]
         }
         guard !used.isEmpty else { return }  // no column at all (only `{}` lines): nothing to store
-        let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
-        let (perStatement, arraySize) = dialect.shape(columns: used.count)
-        let chunk = perStatement * arraySize
-        var start = 0
-        while start < rows.count {
-            let remaining = rows.count - start
-            let (r, s) = remaining >= chunk ? (perStatement, arraySize) : (1, remaining)
-            let count = r * s
-            let key = [r, s] + used.flatMap { [$0.id, $0.kind.index] }
-            if !executing {
-                // Planning: nothing inserted.
-            } else if let connection {
-                let parameters: BoundParameters
-                if let current = prepared, current.key == key {
-                    parameters = current.parameters
-                } else {
-                    prepared = nil  // frees the old buffers before the new statement binds its own
-                    let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
-                    let handle = try connection.statement()
-                    try handle.prepare(statement)
-                    let kinds = (0..<r).flatMap { _ in used.map(\.kind) }
-                    parameters = try BoundParameters(statement: handle, kinds: kinds, arraySize: s, wide: dialect.wideText)
-                    prepared = (key, parameters)
-                }
-                wrote = true
-                try bindAndExecute(parameters, batch, rows: Array(rows[start..<(start + count)]), columns: used, rowsPerStatement: r)
-            } else {
-                let statement = sql.insert(usedColumns, rows: r, keys: options.keys)
+        if !executing {
+            // Planning: nothing inserted.
+        } else if let connection {
+            if writer == nil { writer = connection.rowWriter(sql, keys: options.keys) }
+            wrote = true
+            try writer?.write(batch, rows: rows, columns: used, names: names)
+        } else {
+            // --dry-run: the INSERTs the ODBC path would prepare, each shape once.
+            let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
+            let (perStatement, arraySize) = dialect.shape(columns: used.count)
+            var start = 0
+            while start < rows.count {
+                let full = rows.count - start >= perStatement * arraySize
+                let statement = sql.insert(usedColumns, rows: full ? perStatement : 1, keys: options.keys)
                 if report.statements.last != statement { report.statements.append(statement) }
+                start += full ? perStatement * arraySize : rows.count - start
             }
-            report.rows += count
-            start += count
         }
+        report.rows += rows.count
     }
 
     static func isNumeric(_ kind: ValueKind) -> Bool { kind == .int || kind == .float }
@@ -439,107 +417,9 @@ public final class Loader {
         return negative ? negated : 0 &- negated
     }
 
-    /// UTF-8 bytes at a stable address, for the duration of one fill (caller deallocates).
-    static func pinned(_ text: String) -> UnsafeMutableRawBufferPointer {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: text.utf8.count, alignment: 1)
-        buffer.copyBytes(from: text.utf8)
-        return buffer
-    }
-
     static func double(_ bytes: UnsafeRawBufferPointer) -> Double {
         var buffer = [CChar](repeating: 0, count: bytes.count + 1)
         for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
         return strtod(buffer, nil)
-    }
-
-    /// Fills the statement's bound buffers with the given rows (`rowsPerStatement` rows per
-    /// execution, `rows.count / rowsPerStatement` executions as one column-wise array) and runs it.
-    func bindAndExecute(
-        _ bound: BoundParameters, _ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], rowsPerStatement r: Int
-    ) throws {
-        let columnsPerRow = used.count
-        let arraySize = bound.arraySize
-        precondition(rows.count == r * arraySize, "rows do not fill the statement's array")
-        let wide = dialect.wideText
-        let checkNUL = dialect == .postgresql
-        let trueText = Loader.pinned(dialect.boolText(true)), falseText = Loader.pinned(dialect.boolText(false))
-        defer {
-            trueText.deallocate()
-            falseText.deallocate()
-        }
-        try batch.arena.withUnsafeBytes { source in
-            for (c, column) in used.enumerated() {
-                let numeric = Loader.isNumeric(column.kind)
-                let boolish = column.kind == .bool || column.kind == .int
-                let wallClock = column.kind.isWallClock
-                try batch.columns[column.id].offsets.withUnsafeBufferPointer { offsets in
-                    try batch.columns[column.id].lengths.withUnsafeBufferPointer { lengths in
-                        for rowInStatement in 0..<r {
-                            let p = rowInStatement * columnsPerRow + c
-                            var need = 8
-                            if !numeric {
-                                need = wide ? 2 : 1
-                                for slot in 0..<arraySize {
-                                    var length = Int(lengths[rows[slot * r + rowInStatement]])
-                                    if wallClock, length >= 0 { length = max(length, 26) }  // "2026-11-01 00:10" → "2026-11-01 00:10:00"
-                                    // UTF-16 never needs more units than UTF-8 bytes, plus the terminator.
-                                    if length >= 0 { need = max(need, wide ? (length + 1) * 2 : length + 1) }
-                                }
-                            }
-                            let base = try bound.buffer(p, width: need)
-                            let width = bound.widths[p]
-                            let indicators = bound.indicators + p * arraySize
-                            for slot in 0..<arraySize {
-                                let row = rows[slot * r + rowInStatement]
-                                let length = Int(lengths[row])
-                                guard length >= 0 else {
-                                    indicators[slot] = SQLLEN(SQL_NULL_DATA)
-                                    continue
-                                }
-                                let target = base + slot * width
-                                let bytes = UnsafeRawBufferPointer(rebasing: source[offsets[row]..<(offsets[row] + length)])
-                                if numeric {
-                                    indicators[slot] = 0
-                                    if column.kind == .int {
-                                        target.storeBytes(of: Loader.integer(bytes), as: Int64.self)
-                                    } else {
-                                        target.storeBytes(of: Loader.double(bytes), as: Double.self)
-                                    }
-                                    continue
-                                }
-                                func store(_ text: UnsafeRawBufferPointer) throws {
-                                    if wide {  // NVARCHAR parameters take UTF-16
-                                        let units = Array(String(decoding: text, as: UTF8.self).utf16)
-                                        units.withUnsafeBytes { if let units = $0.baseAddress { target.copyMemory(from: units, byteCount: $0.count) } }
-                                        target.storeBytes(of: 0, toByteOffset: units.count * 2, as: UInt16.self)
-                                        indicators[slot] = SQLLEN(units.count * 2)
-                                        return
-                                    }
-                                    if checkNUL, text.contains(0) {
-                                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) holds a NUL character, which PostgreSQL text cannot store", at: options.table)
-                                    }
-                                    if let bytes = text.baseAddress, !text.isEmpty { target.copyMemory(from: bytes, byteCount: text.count) }
-                                    target.storeBytes(of: 0, toByteOffset: text.count, as: UInt8.self)
-                                    indicators[slot] = SQLLEN(text.count)
-                                }
-                                if wallClock {
-                                    // Checked by `convertible` (or already the column's kind, so canonical).
-                                    guard let canonical = DateTimeText.canonical(bytes, dateOnly: column.kind == .date) else {
-                                        throw Failure(.dataError, "line \(batch.lines[row]): column \(names[column.id]) takes date-times, not \(String(decoding: bytes.prefix(60), as: UTF8.self).debugDescription)", at: options.table)
-                                    }
-                                    try canonical.withUnsafeBytes { try store($0) }
-                                } else if boolish, length >= 4, bytes[0] == UInt8(ascii: "t") || bytes[0] == UInt8(ascii: "f") {
-                                    // A JSON boolean as the column's type takes it ("1"/"0", "true"/"false").
-                                    try store(UnsafeRawBufferPointer(bytes[0] == UInt8(ascii: "t") ? trueText : falseText))
-                                } else {
-                                    try store(bytes)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        try bound.execute(table: options.table) { batch.lines[rows[$0 * r]] }
     }
 }

@@ -76,7 +76,7 @@ extension SQLBuilder {
 
 extension Loader {
     /// The table's columns that carry ncp-load's mark (SQLBuilder.madeMark).
-    func madeColumns(_ connection: ODBCConnection) throws -> Set<String> {
+    func madeColumns(_ connection: any LoadConnection) throws -> Set<String> {
         let found = try connection.query(sql.madeQuery, parameters: [sql.madeQueryParameter]).compactMap { $0.first ?? nil }
         guard dialect == .sqlite else { return Set(found) }
         return sql.madeColumns(in: found.joined(separator: "\n"), among: columns.map(\.name))

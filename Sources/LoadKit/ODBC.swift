@@ -179,7 +179,7 @@ public final class ODBCConnection {
     }
 
     /// Begins a transaction in SQL (`BEGIN IMMEDIATE`); `commit` or `rollback` ends it.
-    func begin(_ statement: String) throws {
+    public func begin(_ statement: String) throws {
         guard explicitTransactions, !inExplicitTransaction else { return }
         try execute(statement)
         inExplicitTransaction = true
@@ -194,6 +194,16 @@ public final class ODBCConnection {
 
     /// A query with text parameters (`?`), every value as text: for catalog lookups.
     public func query(_ sql: String, parameters: [String]) throws -> [[String?]] {
+        try withParameters(sql, parameters) { try $0.fetchAllAsText() }
+    }
+
+    /// A statement with text parameters (`?`) and no result: the partition's DELETE.
+    public func execute(_ sql: String, parameters: [String]) throws {
+        try withParameters(sql, parameters) { $0.closeCursor() }
+    }
+
+    /// Prepares `sql`, binds `parameters` as text, runs it, and hands over the statement.
+    private func withParameters<R>(_ sql: String, _ parameters: [String], _ body: (ODBCStatement) throws -> R) throws -> R {
         let statement = try self.statement()
         try statement.prepare(sql)
         let values = parameters.map { Array($0.utf8) }
@@ -210,7 +220,7 @@ public final class ODBCConnection {
             try statement.bindText(index + 1, buffer: buffers[index], width: value.count + 1, indicators: indicators + index, wide: false)
         }
         try statement.check(SQLExecute(statement.stmt), "running \(sql.prefix(80))")
-        return try statement.fetchAllAsText()
+        return try body(statement)
     }
 
     /// Column names and SQL types of a table, or nil when it does not exist.
@@ -225,6 +235,31 @@ public final class ODBCConnection {
             return nil
         }
         return try statement.describeColumns()
+    }
+}
+
+extension ODBCConnection: LoadConnection {
+    public var path: LoadPath { .odbc }
+
+    public func lockQuery(_ sql: String, seconds: Int) throws -> String? {
+        let statement = try self.statement()
+        statement.setQueryTimeout(seconds + timeouts.statement)
+        try statement.execDirect(sql)
+        return try statement.fetchAllAsText().first?.first ?? nil
+    }
+
+    public func columns(of sql: String) throws -> [(name: String, kind: ValueKind)] {
+        let statement = try self.statement()
+        try statement.execDirect(sql)
+        return try statement.describeColumns().map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
+    }
+
+    public func rowWriter(_ sql: SQLBuilder, keys: [String]) -> any RowWriter {
+        ODBCRowWriter(connection: self, sql: sql, keys: keys)
+    }
+
+    public func describe() -> (dbms: String, dbmsVersion: String, driver: String, driverVersion: String) {
+        (info(ODBCInfo.dbmsName), info(ODBCInfo.dbmsVersion), info(ODBCInfo.driverName), info(ODBCInfo.driverVersion))
     }
 }
 

@@ -2,7 +2,7 @@ import ReportKit
 
 /// Rows of one batch, stored column by column as byte ranges in one arena: flattening an
 /// NDJSON line costs a walk over its bytes, not a tree of strings (the loader's hot path).
-final class RowBatch {
+public final class RowBatch {
     struct Column {
         /// Offset into the arena per row, or -1 for NULL.
         var offsets: [Int] = []

@@ -8,16 +8,16 @@ extension Loader {
         guard let connection, let existing = try probeTable(connection) else { return }
         tableExists = true
         existedBefore = true  // before this load's first CREATE or ALTER, which follow the reads
-        columns = existing.map { ($0.name, Dialect.kind(ofSQLType: $0.sqlType)) }
+        columns = existing
         madeEarlier = try madeColumns(connection)
     }
 
-    /// The table's columns and SQL types, or nil when it does not exist. On PostgreSQL its
+    /// The table's columns and their kinds, or nil when it does not exist. On PostgreSQL its
     /// existence is asked of the catalog first: an error there can end the transaction (psqlODBC
     /// rolls all of it back when the failing statement is the transaction's first), and with it
     /// the slice lock. The catalog is read by a query, which sees what other transactions
     /// committed up to now (to_regclass may answer from the session's cache of the catalog).
-    func probeTable(_ connection: ODBCConnection) throws -> [(name: String, sqlType: Int)]? {
+    func probeTable(_ connection: any LoadConnection) throws -> [(name: String, kind: ValueKind)]? {
         let quoted = dialect.quote(options.table)
         if dialect == .postgresql {
             let found = try connection.query("""
@@ -32,13 +32,11 @@ extension Loader {
             // ALTER (committed while this one waited for the write lock) is seen.
             _ = try connection.query("SELECT count(*) FROM sqlite_master")
         }
-        let statement = try connection.statement()
         do {
-            try statement.execDirect("SELECT * FROM \(quoted) WHERE 1=0")
+            return try connection.columns(of: "SELECT * FROM \(quoted) WHERE 1=0")
         } catch let error as ODBCError where error.isMissingTable && dialect != .postgresql {
             return nil  // the others go on with the transaction after this error
         }
-        return try statement.describeColumns()
     }
 }
 

@@ -1,0 +1,61 @@
+import ReportKit
+
+/// How ncp-load reaches a database: through an ODBC driver (any database), or through the
+/// database's own library where one is well kept (libsqlite3 for the embedded default, libpq's
+/// COPY for PostgreSQL), which writes rows several times faster than the drivers can.
+public enum LoadPath: String, Sendable, CaseIterable {
+    case odbc, sqlite, postgresql
+
+    /// Names the path in `--check` and the logs.
+    public var library: String {
+        switch self {
+        case .odbc: return "unixODBC"
+        case .sqlite: return "libsqlite3"
+        case .postgresql: return "libpq COPY"
+        }
+    }
+}
+
+/// One connection a load runs over, whatever the path: SQL in, text out, one transaction at a
+/// time, and a writer for the rows. The loader (Loader), its locks (LoadLocks) and its reads of
+/// the table (TableReading, MadeColumns) speak only this, so every path keeps the same contract.
+/// Errors are `ODBCError`s whatever the path (SQLSTATE and the database's message), so that
+/// timeouts, missing tables and exit statuses are told apart in one place.
+public protocol LoadConnection: AnyObject {
+    var path: LoadPath { get }
+    var timeouts: ODBCTimeouts { get }
+    /// Runs SQL without parameters (DDL, locks, settings).
+    func execute(_ sql: String) throws
+    /// Runs SQL with text parameters (`?`): the partition's DELETE.
+    func execute(_ sql: String, parameters: [String]) throws
+    /// Every value as text (nil for NULL).
+    func query(_ sql: String, parameters: [String]) throws -> [[String?]]
+    /// A lock statement's one value, allowed to wait `seconds` (the lock timeout) before the
+    /// statement timeout could end it.
+    func lockQuery(_ sql: String, seconds: Int) throws -> String?
+    /// The names and kinds of the columns `sql` (a query) returns.
+    func columns(of sql: String) throws -> [(name: String, kind: ValueKind)]
+    /// Begins a transaction with `statement` where transactions are begun in SQL (SQLite);
+    /// elsewhere a transaction is always open and this does nothing.
+    func begin(_ statement: String) throws
+    func commit() throws
+    func rollback()
+    /// The writer of a load's rows into `sql`'s table (upserting on `keys` when given).
+    func rowWriter(_ sql: SQLBuilder, keys: [String]) -> any RowWriter
+    /// What `--check` reports: the database's name and version, the library and its version.
+    func describe() -> (dbms: String, dbmsVersion: String, driver: String, driverVersion: String)
+}
+
+extension LoadConnection {
+    public func query(_ sql: String) throws -> [[String?]] { try query(sql, parameters: []) }
+}
+
+/// Writes a load's rows: each path in its own fastest way (ODBC parameter arrays, one prepared
+/// SQLite statement, a PostgreSQL COPY stream), the values converted alike (StoredValue).
+public protocol RowWriter: AnyObject {
+    /// Inserts (or upserts) `rows` of `batch` into the columns `used`; `names` are the column
+    /// names by batch column id. Errors name the input line.
+    func write(_ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], names: [String]) throws
+    /// Forgets statements prepared for the table as it was (DDL changed it).
+    func invalidate()
+}
