@@ -1,5 +1,30 @@
+import ArgumentParser
 import Foundation
 import ReportKit
+
+/// `--via`: how ncp-load reaches the database (LoadPath).
+public enum LoadVia: String, Sendable, CaseIterable, ExpressibleByArgument {
+    /// The database's own library where there is one (SQLite, PostgreSQL), else ODBC.
+    case auto
+    /// The database's own library, or an error.
+    case native
+    /// ODBC, whatever the database.
+    case odbc
+}
+
+/// A database ncp-load can reach through its own library, and what that library needs.
+public enum NativeTarget: Sendable, Equatable {
+    case sqlite(file: String)
+    /// A libpq connection string or URL (it may hold a password: never printed).
+    case postgresql(conninfo: String)
+
+    public var path: LoadPath {
+        switch self {
+        case .sqlite: return .sqlite
+        case .postgresql: return .postgresql
+        }
+    }
+}
 
 /// Where ncp-load connects, first that is given: a flag (--connection-string-file,
 /// --connection-string, --dsn, --db: an explicit flag always wins over the environment), then
@@ -28,7 +53,8 @@ public struct ConnectionSettings: Sendable {
                           ("the DATABASE_* variables", !(environment["DATABASE_SERVER"] ?? "").isEmpty)]
             .filter(\.1).map(\.0)
         func refuseSecrets(_ value: String, _ flag: String) throws(Failure) {
-            if value.range(of: #"(?i)(^|;)\s*(pwd|password)\s*="#, options: .regularExpression) != nil {
+            let urlPassword = ConnectionString.postgresURL(value).map { $0.password != nil || $0.queryPassword != nil } ?? false
+            if urlPassword || value.range(of: #"(?i)(^|;)\s*(pwd|password)\s*="#, options: .regularExpression) != nil {
                 throw Failure(.usage, "\(flag) must not carry a password: put the connection string in $ODBC_CONNECTION_STRING or --connection-string-file FILE (mode 0600)")
             }
         }
@@ -73,6 +99,48 @@ public struct ConnectionSettings: Sendable {
     /// What an error may say about this connection: where it came from and its driver and
     /// server, never the string (which may hold a password in any escaped form).
     public var label: String { "\(source): \(ConnectionString.describe(connectionString))" }
+
+    /// The database's own library this connection can go through, if there is one: a SQLite file
+    /// (`--db`, $REPORT_DB, the default, or an ODBC string naming the SQLite driver and its
+    /// Database), or PostgreSQL (a `postgresql://` URL, or an ODBC string naming psqlODBC,
+    /// whose keys become libpq's). A DSN and every other driver have none.
+    public var native: NativeTarget? {
+        if let sqliteFile { return .sqlite(file: sqliteFile) }
+        if ConnectionString.isPostgresURL(connectionString) { return .postgresql(conninfo: connectionString) }
+        let pairs = ConnectionString.pairs(connectionString)
+        func value(_ keys: String...) -> String? { pairs.last { keys.contains($0.key.lowercased()) && !$0.value.isEmpty }?.value }
+        let driver = (value("driver") ?? "").lowercased()
+        if driver.hasPrefix("sqlite"), let file = value("database") {
+            return .sqlite(file: file == ":memory:" || file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
+        }
+        guard driver.contains("postgres") || driver.contains("psqlodbc") else { return nil }
+        // psqlODBC's keys (any case) as libpq's; the others are the driver's own and have no libpq form.
+        let names = [("host", ["server", "servername", "host"]), ("port", ["port"]), ("dbname", ["database", "dbname"]),
+                     ("user", ["uid", "username", "user"]), ("password", ["pwd", "password"]), ("sslmode", ["sslmode"])]
+        let conninfo = names.compactMap { name, keys -> String? in
+            guard let found = pairs.last(where: { keys.contains($0.key.lowercased()) && !$0.value.isEmpty })?.value else { return nil }
+            return "\(name)='" + found.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }
+        return .postgresql(conninfo: conninfo.joined(separator: " "))
+    }
+
+    /// The path a load takes: `--via auto` the native one when there is one, else ODBC.
+    public func path(via: LoadVia) throws(Failure) -> LoadPath {
+        switch via {
+        case .odbc:
+            if ConnectionString.isPostgresURL(connectionString) {
+                throw Failure(.usage, "--via odbc: a postgresql:// URL (\(source)) has no ODBC form; give an ODBC connection string, or drop --via odbc")
+            }
+            return .odbc
+        case .native:
+            guard let native else {
+                throw Failure(.usage, "--via native: \(label) has no native path (there is one for SQLite files and PostgreSQL); use --via odbc or auto")
+            }
+            return native.path
+        case .auto:
+            return native?.path ?? .odbc
+        }
+    }
 
     /// Whether the connection goes through the SQLite ODBC driver (it reports every error as HY000).
     public var isSQLite: Bool {

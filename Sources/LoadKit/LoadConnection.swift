@@ -59,3 +59,17 @@ public protocol RowWriter: AnyObject {
     /// Forgets statements prepared for the table as it was (DDL changed it).
     func invalidate()
 }
+
+/// Opens the connection a load takes (`ConnectionSettings.path(via:)`).
+public enum LoadConnector {
+    public static func open(_ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> (any LoadConnection, Dialect) {
+        switch (try settings.path(via: via), settings.native) {
+        case (.sqlite, .sqlite(let file)?):
+            return (try SQLiteConnection(file: file, timeouts: timeouts), .sqlite)
+        case (.postgresql, .postgresql(let conninfo)?):
+            return (try PostgresConnection(conninfo: conninfo, label: settings.label, timeouts: timeouts), .postgresql)
+        default:
+            return try ODBCConnection.open(settings.connectionString, label: settings.label, timeouts: timeouts)
+        }
+    }
+}

@@ -7,6 +7,8 @@ public struct LoadJob {
     public var options: LoadOptions
     public var settings: ConnectionSettings
     public var timeouts: ODBCTimeouts
+    /// How to reach the database (`--via`).
+    public var via: LoadVia = .auto
     /// Say on stderr what a load changed in an existing table (false with -q).
     public var announces = true
 
@@ -82,18 +84,19 @@ public struct LoadJob {
         return batch.entries.count
     }
 
-    func connect() throws -> (ODBCConnection, Dialect) {
-        Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString)])
+    func connect() throws -> (any LoadConnection, Dialect) {
+        let path = try settings.path(via: via)
+        Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString), "path": path.library])
         if !settings.shadowed.isEmpty {
             Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
         }
-        if let file = settings.sqliteFile {
+        if let file = settings.sqliteFile ?? { if case .sqlite(let file)? = settings.native, file != ":memory:" { return file } else { return nil } }() {
             let folder = (file as NSString).deletingLastPathComponent
             do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)
             }
         }
-        return try ODBCConnection.open(settings.connectionString, label: settings.label, timeouts: timeouts)
+        return try LoadConnector.open(settings, via: via, timeouts: timeouts)
     }
 
     /// `--no-ddl` refused a missing table or column: the statements a DBA can run, on stdout,
@@ -125,14 +128,20 @@ public struct LoadJob {
         for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
 
-    /// `--check`: which database and driver the resolved connection reaches.
-    public static func check(_ settings: ConnectionSettings, timeouts: ODBCTimeouts) throws {
-        let connection = try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
-        let dbms = connection.info(ODBCInfo.dbmsName)
+    /// `--check`: which database, path and driver (or library) the resolved connection reaches.
+    public static func check(_ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts) throws {
+        let path = try settings.path(via: via)
+        // ODBC: connected without `open`, so that a database ncp-load cannot load into is still named.
+        let connection: any LoadConnection = path == .odbc
+            ? try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
+            : try LoadConnector.open(settings, via: via, timeouts: timeouts).0
+        let about = connection.describe()
         try OutputStream.stdout.writeLine(.object(JSONObject([
-            ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })), ("dialect", Dialect.detect(dbmsName: dbms).map { .string($0.rawValue) } ?? .null),
-            ("dbms", .string(dbms)), ("dbmsVersion", .string(connection.info(ODBCInfo.dbmsVersion))),
-            ("driver", .string(connection.info(ODBCInfo.driverName))), ("driverVersion", .string(connection.info(ODBCInfo.driverVersion))),
+            ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })),
+            ("path", .string(path.rawValue)), ("library", .string(path.library)),
+            ("dialect", Dialect.detect(dbmsName: about.dbms).map { .string($0.rawValue) } ?? .null),
+            ("dbms", .string(about.dbms)), ("dbmsVersion", .string(about.dbmsVersion)),
+            ("driver", .string(about.driver)), ("driverVersion", .string(about.driverVersion)),
         ])))
         try OutputStream.stdout.flush()
         connection.rollback()

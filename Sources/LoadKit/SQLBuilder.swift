@@ -61,10 +61,7 @@ public struct SQLBuilder: Sendable {
         guard !keys.isEmpty else { return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values)" }
         switch dialect {
         case .postgresql, .sqlite:
-            let set = updates.map { "\(dialect.quote($0)) = excluded.\(dialect.quote($0))" }.joined(separator: ", ")
-            let conflict = "(\(keys.map(dialect.quote).joined(separator: ", ")))"
-            return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values) ON CONFLICT \(conflict) "
-                + (updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET \(set)")
+            return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values) " + onConflict(columns.map(\.name), keys: keys)
         case .mariadb:
             let set = (updates.isEmpty ? [keys[0]] : updates).map { "\(dialect.quote($0)) = VALUES(\(dialect.quote($0)))" }.joined(separator: ", ")
             return "INSERT INTO \(quotedTable) (\(names)) VALUES \(values) ON DUPLICATE KEY UPDATE \(set)"
@@ -77,5 +74,18 @@ public struct SQLBuilder: Sendable {
                 + (updates.isEmpty ? "" : "WHEN MATCHED THEN UPDATE SET \(set) ")
                 + "WHEN NOT MATCHED THEN INSERT (\(names)) VALUES (\(inserted));"
         }
+    }
+
+    /// PostgreSQL's and SQLite's upsert clause: the key's row takes every other column's new value.
+    func onConflict(_ columns: [String], keys: [String]) -> String {
+        let updates = columns.filter { !keys.contains($0) }
+        let set = updates.map { "\(dialect.quote($0)) = excluded.\(dialect.quote($0))" }.joined(separator: ", ")
+        return "ON CONFLICT (\(keys.map(dialect.quote).joined(separator: ", "))) " + (updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET \(set)")
+    }
+
+    /// The upsert of rows staged in `source` (PostgreSQL's COPY path: one statement per batch).
+    public func upsert(from source: String, columns: [String], keys: [String]) -> String {
+        let names = columns.map { dialect.quote($0) }.joined(separator: ", ")
+        return "INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(source) " + onConflict(columns, keys: keys)
     }
 }

@@ -23,7 +23,7 @@ struct ConcurrentLoadTests {
             // A table neither process finds (both want to create it), then one they both find.
             for table in [uniqueTable("race_fresh"), existing] {
                 let loads = try (0..<2).map { _ in
-                    try LoadProcess(["--table", table, "--input", input] + Self.slice, connectionString: target.connectionString)
+                    try LoadProcess(["--table", table, "--input", input] + Self.slice, connectionString: target.connectionString, via: target.via)
                 }
                 for result in loads.map({ $0.wait() }) {
                     #expect(result.status == 0, "round \(round), \(table): \(result.stderr)")
@@ -31,6 +31,30 @@ struct ConcurrentLoadTests {
                 #expect(try count(table, target) == [["20000", "20000"]], "round \(round), \(table)")
             }
         }
+    }
+
+    @Test(arguments: DatabaseTarget.all)
+    func aLoadKilledMidStreamLeavesTheSliceAsItWasAndNoLockBehind(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("killed")
+        let first = try inputFile(rows: 100)
+        let second = try inputFile(rows: 30_000, from: 1_000)
+        defer { for file in [first, second] { try? FileManager.default.removeItem(atPath: file) } }
+        let loaded = try LoadProcess(["--table", table, "--input", first] + Self.slice, connectionString: target.connectionString, via: target.via).wait()
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        // Its DELETE and thousands of rows are in the database, uncommitted, when it dies.
+        let text = try String(contentsOfFile: second, encoding: .utf8)
+        let killed = try LoadProcess(["--table", table, "--batch-size", "1000"] + Self.slice, connectionString: target.connectionString, via: target.via,
+                                     keepInputOpen: true)
+        killed.write(text)
+        usleep(1_500_000)
+        kill(killed.process.processIdentifier, SIGKILL)
+        #expect(killed.wait().status == -9 || killed.process.terminationReason == .uncaughtSignal)
+        #expect(try count(table, target) == [["100", "100"]])
+        // The next load of the slice neither waits for the dead one nor finds its rows.
+        let next = try LoadProcess(["--table", table, "--input", first, "--lock-timeout", "5"] + Self.slice, connectionString: target.connectionString,
+                                   via: target.via).wait()
+        #expect(next.status == 0 && next.seconds < 5, "\(next.stderr)")
+        #expect(try count(table, target) == [["100", "100"]])
     }
 
     @Test(arguments: DatabaseTarget.all)
@@ -44,7 +68,7 @@ struct ConcurrentLoadTests {
             let table = uniqueTable("race_slices")
             let loads = try [("alpha", alpha), ("bravo", bravo)].map { customer, input in
                 try LoadProcess(["--table", table, "--input", input, "--partition", "period=2026-10", "--partition", "customer=\(customer)"],
-                                connectionString: target.connectionString)
+                                connectionString: target.connectionString, via: target.via)
             }
             for result in loads.map({ $0.wait() }) {
                 #expect(result.status == 0, "round \(round): \(result.stderr)")
@@ -67,7 +91,7 @@ struct ConcurrentLoadTests {
         for round in 1...3 {
             let loads = try ["alpha", "bravo"].map { customer in
                 try LoadProcess(["--table", table, "--input", input, "--partition", "period=2026-1\(round)", "--partition", "customer=\(customer)"],
-                                connectionString: target.connectionString)
+                                connectionString: target.connectionString, via: target.via)
             }
             for result in loads.map({ $0.wait() }) {
                 #expect(result.status == 0, "round \(round): \(result.stderr)")
@@ -82,10 +106,10 @@ struct ConcurrentLoadTests {
         let arguments = ["--table", table] + Self.slice
         try load([#"{"serverInstanceNo":"0"}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-10"), ("customer", "alpha")] }
         // The first load holds the slice while it waits for the rest of its input.
-        let holder = try LoadProcess(arguments, connectionString: target.connectionString,
+        let holder = try LoadProcess(arguments, connectionString: target.connectionString, via: target.via,
                                      stdin: #"{"serverInstanceNo":"1"}"# + "\n", keepInputOpen: true)
         usleep(2_000_000)
-        let waiter = try LoadProcess(arguments + ["--lock-timeout", "2"], connectionString: target.connectionString,
+        let waiter = try LoadProcess(arguments + ["--lock-timeout", "2"], connectionString: target.connectionString, via: target.via,
                                      stdin: #"{"serverInstanceNo":"2"}"# + "\n")
         let waited = waiter.wait(seconds: 60)
         #expect(waited.status == 75, "\(waited.stderr)")
@@ -107,7 +131,7 @@ struct ConcurrentLoadTests {
         try load([#"{"serverInstanceNo":"0"}"#], into: target) { $0.table = table; $0.partition = [("period", "2026-10"), ("customer", "alpha")] }
         let holder = try TableLockHolder(table, target)
         defer { holder.release() }
-        let waiter = try LoadProcess(["--table", table, "--lock-timeout", "2"] + Self.slice, connectionString: target.connectionString,
+        let waiter = try LoadProcess(["--table", table, "--lock-timeout", "2"] + Self.slice, connectionString: target.connectionString, via: target.via,
                                      stdin: #"{"serverInstanceNo":"2"}"# + "\n")
         let waited = waiter.wait(seconds: 40)
         #expect(waited.status == 75, "\(waited.stderr)")
@@ -123,7 +147,7 @@ struct ConcurrentLoadTests {
         let holder = try TableLockHolder(table, target)
         defer { holder.release() }
         let waiter = try LoadProcess(["--table", table, "--lock-timeout", "100", "--statement-timeout", "2"] + Self.slice,
-                                     connectionString: target.connectionString, stdin: #"{"serverInstanceNo":"2"}"# + "\n")
+                                     connectionString: target.connectionString, via: target.via, stdin: #"{"serverInstanceNo":"2"}"# + "\n")
         let waited = waiter.wait(seconds: 40)
         #expect(waited.status == 75, "\(waited.stderr)")
         #expect(waited.stderr.contains("--statement-timeout"), "\(waited.stderr)")

@@ -6,20 +6,29 @@ import ReportKit
 /// Real drivers: SQLite through the SQLite3 ODBC driver always; PostgreSQL through psqlODBC
 /// when REPORT_TEST_PG names a server (scripts/test starts one).
 struct DatabaseTarget: Sendable, CustomTestStringConvertible {
+    /// The database: sqlite, postgresql or mariadb.
     let name: String
     let connectionString: String
-    var testDescription: String { name }
+    /// The path every load of a test takes: the same cases run over ODBC and over each native path.
+    var via: LoadVia = .odbc
+    var testDescription: String { "\(name) over \(via == .odbc ? "ODBC" : "its own library")" }
+
+    var settings: ConnectionSettings { ConnectionSettings(connectionString: connectionString, source: "the test") }
 
     static var all: [DatabaseTarget] {
         let sqlite = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).sqlite").path
-        var targets = [DatabaseTarget(name: "sqlite", connectionString: "Driver={SQLite3};Database=\(sqlite);")]
+        var databases = [DatabaseTarget(name: "sqlite", connectionString: "Driver={SQLite3};Database=\(sqlite);")]
         if let pg = ProcessInfo.processInfo.environment["REPORT_TEST_PG"], !pg.isEmpty {
-            targets.append(DatabaseTarget(name: "postgresql", connectionString: pg))
+            databases.append(DatabaseTarget(name: "postgresql", connectionString: pg))
         }
         if let mariadb = ProcessInfo.processInfo.environment["REPORT_TEST_MARIADB"], !mariadb.isEmpty {
-            targets.append(DatabaseTarget(name: "mariadb", connectionString: mariadb))
+            databases.append(DatabaseTarget(name: "mariadb", connectionString: mariadb))
         }
-        return targets
+        return databases.flatMap { database -> [DatabaseTarget] in
+            var native = database
+            native.via = .native
+            return database.settings.native == nil ? [database] : [database, native]
+        }
     }
 }
 
@@ -32,7 +41,7 @@ func load(_ lines: [String], into target: DatabaseTarget, _ configure: (inout Lo
     defer { try? FileManager.default.removeItem(at: file) }
     let fd = open(file.path, O_RDONLY)
     defer { close(fd) }
-    let (connection, dialect) = try ODBCConnection.open(target.connectionString)
+    let (connection, dialect) = try LoadConnector.open(target.settings, via: target.via)
     var options = LoadOptions(table: "t")
     configure(&options)
     let loader = Loader(connection: connection, dialect: dialect, options: options)

@@ -1,4 +1,5 @@
 import Foundation
+import LoadKit
 import ReportKit
 
 /// The built `ncp-load` as a separate process (two loads at once, a load waiting for a lock):
@@ -25,7 +26,8 @@ final class LoadProcess: @unchecked Sendable {
     }
 
     /// `connectionString`: passed as $ODBC_CONNECTION_STRING (it may hold a password).
-    init(_ arguments: [String], connectionString: String? = nil, stdin: String? = nil, keepInputOpen: Bool = false) throws {
+    /// `via`: the path ncp-load takes ($REPORT_LOAD_VIA).
+    init(_ arguments: [String], connectionString: String? = nil, via: LoadVia = .auto, stdin: String? = nil, keepInputOpen: Bool = false) throws {
         let executable = LoadProcess.binDirectory.appendingPathComponent("ncp-load")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure(.software, "ncp-load is not built in \(LoadProcess.binDirectory.path); run `swift build` first")
@@ -35,6 +37,7 @@ final class LoadProcess: @unchecked Sendable {
         var environment = ["HOME": FileManager.default.temporaryDirectory.path, "LANG": "C.UTF-8",
                            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         if let connectionString { environment["ODBC_CONNECTION_STRING"] = connectionString }
+        environment["REPORT_LOAD_VIA"] = via.rawValue
         process.environment = environment
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe

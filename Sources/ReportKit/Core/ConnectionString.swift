@@ -52,12 +52,42 @@ public enum ConnectionString {
 
     /// Every secret value in the string, registered with the redactor (in all its forms).
     public static func registerSecrets(_ text: String, with redactor: Redactor = .shared) {
+        if let url = postgresURL(text) {
+            for secret in [url.password, url.queryPassword].compactMap({ $0 }) {
+                redactor.register(secret)  // as written, and percent-decoded as libpq reads it
+                if let decoded = secret.removingPercentEncoding { redactor.register(decoded) }
+            }
+            return
+        }
         for (key, value) in pairs(text) where isSecret(key: key) { redactor.register(value) }
+    }
+
+    /// A libpq URL (`postgresql://` or `postgres://`), which ncp-load takes in place of an ODBC string.
+    public static func isPostgresURL(_ text: String) -> Bool { postgresURL(text) != nil }
+
+    /// A libpq URL's server and secrets: `postgresql://user:password@host:port/db?password=…`
+    /// (the password may be in either place; as written, percent-encoded or not).
+    public static func postgresURL(_ text: String) -> (host: String, password: String?, queryPassword: String?)? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let scheme = ["postgresql://", "postgres://"].first(where: { trimmed.lowercased().hasPrefix($0) }) else { return nil }
+        let rest = trimmed.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        let query = rest.drop { $0 != "?" }.dropFirst()
+        var password: String?
+        var hosts = Substring(authority)
+        if let at = authority.lastIndex(of: "@") {
+            let user = authority[..<at]
+            hosts = authority[authority.index(after: at)...]
+            if let colon = user.firstIndex(of: ":") { password = String(user[user.index(after: colon)...]) }
+        }
+        let queryPassword = query.split(separator: "&").first { $0.lowercased().hasPrefix("password=") }.map { String($0.dropFirst("password=".count)) }
+        return (String(hosts), password, queryPassword)
     }
 
     /// What may be said about a connection: its driver (or DSN) and server, never the rest.
     /// "driver PostgreSQL Unicode, server db.example" — or "DSN report".
     public static func describe(_ text: String) -> String {
+        if let url = postgresURL(text) { return url.host.isEmpty ? "PostgreSQL URL" : "PostgreSQL URL, server \(url.host)" }
         var driver: String?, dsn: String?, server: String?
         for (key, value) in pairs(text) where !value.isEmpty {
             switch key.lowercased() {
