@@ -114,19 +114,22 @@ public final class SQLiteConnection: LoadConnection {
         }
     }
 
-    /// A column's kind from its declared type, as the SQLite ODBC driver names it (so a table
-    /// reads the same on both paths): date-times and dates by name, then integers, booleans,
-    /// numbers; anything else (TEXT, VARCHAR, no type) is text.
+    /// A column's kind from its declared type, as the SQLite ODBC driver reads it (so a table
+    /// reads the same on both paths; NativePathTests compares them type by type): by the type's
+    /// first word; anything else (TEXT, VARCHAR, DECIMAL, no type) is text.
     static func kind(declared: String) -> ValueKind {
         let type = declared.lowercased()
         if type.hasPrefix("timestamptz") || type.contains("with time zone") || type.hasPrefix("datetimeoffset") { return .timestamp }
         if type.hasPrefix("timestamp") || type.hasPrefix("datetime") { return .datetime }
         if type.hasPrefix("date") { return .date }
         if type.hasPrefix("bool") || type.hasPrefix("bit") { return .bool }
-        if type.contains("int") { return .int }
-        if type.hasPrefix("real") || type.hasPrefix("float") || type.hasPrefix("double") || type.hasPrefix("numeric") || type.hasPrefix("decimal") {
-            return .float
+        let afterInt = type.dropFirst(3).first
+        if type.hasPrefix("integer") || (type.hasPrefix("int") && !(afterInt?.isLetter ?? false))
+            || ["tinyint", "smallint", "mediumint", "bigint"].contains(where: type.hasPrefix) {
+            return .int  // INT, INT8, INTEGER UNSIGNED; not INTERVAL
         }
+        // The driver reads DECIMAL as text (exact digits), NUMERIC as a number.
+        if ["real", "float", "double", "numeric"].contains(where: type.hasPrefix) { return .float }
         return .text
     }
 

@@ -69,6 +69,25 @@ struct NCPLoadEndToEndTests {
         #expect(try sqlite("SELECT count(*), min(CAST(serverInstanceNo AS INTEGER)) FROM server") == "100|1")
     }
 
+    @Test func checkSaysWhichPathTheConnectionTakes() throws {
+        func check(_ arguments: [String], _ extra: [String: String] = [:]) throws -> (status: Int32, json: [String: Any]) {
+            let result = try ToolRunner.run("ncp-load", ["--db", db, "--check"] + arguments, environment: ToolRunner.baseEnvironment().merging(extra) { $1 })
+            let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return (result.status, json ?? ["stderr": result.stderr])
+        }
+        let native = try check([])
+        #expect(native.status == 0 && native.json["path"] as? String == "sqlite" && native.json["library"] as? String == "libsqlite3", "\(native.json)")
+        #expect(native.json["dialect"] as? String == "sqlite" && native.json["driver"] as? String == "libsqlite3")
+        for forced in [try check(["--via", "odbc"]), try check([], ["REPORT_LOAD_VIA": "odbc"])] {
+            #expect(forced.status == 0 && forced.json["path"] as? String == "odbc" && forced.json["library"] as? String == "unixODBC", "\(forced.json)")
+            #expect((forced.json["driver"] as? String)?.lowercased().contains("sqlite") == true, "\(forced.json)")
+        }
+        // The flag wins over the environment; a value neither knows is a usage error.
+        #expect(try check(["--via", "native"], ["REPORT_LOAD_VIA": "odbc"]).json["path"] as? String == "sqlite")
+        #expect(try check([], ["REPORT_LOAD_VIA": "jdbc"]).status == 64)
+        #expect(try check(["--via", "jdbc"]).status == 64)
+    }
+
     @Test func dryRunTouchesNothingAndPasswordsAreRefused() throws {
         let plan = try ToolRunner.run("ncp-load", ["--db", db, "--table", "server", "--dry-run"], environment: ToolRunner.baseEnvironment(),
                                       stdin: Self.lines(3))
