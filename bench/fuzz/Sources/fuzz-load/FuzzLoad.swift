@@ -5,12 +5,12 @@ import ReportKit
 
 /// ncp-load's row building: NDJSON lines flattened into typed columns, names made safe, the
 /// table planned (dry run, each dialect) or really loaded into an in-memory SQLite database
-/// through ODBC, into a new table or into one made beforehand with typed columns (so values
+/// through ODBC or through libsqlite3 (ncp-load's native path), into a new table or into one made beforehand with typed columns (so values
 /// convert into INTEGER, REAL, DATETIME, DATE, BOOLEAN columns).
 ///
 /// Input: three option bytes, then the NDJSON stream.
 ///   byte 0: bits 0–2 mode (0–3 dry run as sqlite, postgresql, sqlserver, mariadb; 4–7 load
-///           into SQLite); bit 3 `--key id`; bit 4 `--partition`; bit 5 `--raw-column raw`;
+///           into SQLite, through ODBC when even, libsqlite3 when odd); bit 3 `--key id`; bit 4 `--partition`; bit 5 `--raw-column raw`;
 ///           bits 6–7 separator (`_`, `__`, `.`, `_`)
 ///   byte 1: bits 0–2 batch size − 1; bit 3 `--no-ddl`; bits 4–7 read size (0: 64 KiB, else
 ///           that many bytes times 3)
@@ -41,10 +41,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     let database = flags & 0x04 != 0
     let dialect: Dialect = database ? .sqlite : Dialect.allCases[Int(flags & 0x03)]
-    var connection: ODBCConnection?
+    var connection: (any LoadConnection)?
     if database {
         do {
-            connection = try ODBCConnection(connectionString: "Driver={SQLite3};Database=:memory:;")
+            connection = flags & 0x01 != 0 ? try SQLiteConnection(file: ":memory:")
+                : try ODBCConnection(connectionString: "Driver={SQLite3};Database=:memory:;")
             let columns = typedColumns.enumerated().filter { existing & (1 << $0.offset) != 0 }.map { "\($0.element.name) \($0.element.type)" }
             if !columns.isEmpty { try connection!.execute("CREATE TABLE t (\(columns.joined(separator: ", ")))") }
         } catch {

@@ -13,7 +13,7 @@ import ReportKit
 /// A line without a single value (`{}`, `{"id":null}`) is stored as a row of NULLs or left
 /// out, depending on what else its batch holds (reported with issue 14's findings): a load
 /// with such a line is not checked.
-func checkStored(_ stream: [UInt8], in connection: ODBCConnection, integer: Bool, text: Bool) {
+func checkStored(_ stream: [UInt8], in connection: any LoadConnection, integer: Bool, text: Bool) {
     var integer = integer, text = text
     var integers: [String?] = [], texts: [String?] = []
     for line in stream.split(separator: 0x0A) {
