@@ -53,7 +53,7 @@ public struct ConnectionSettings: Sendable {
                           ("the DATABASE_* variables", !(environment["DATABASE_SERVER"] ?? "").isEmpty)]
             .filter(\.1).map(\.0)
         func refuseSecrets(_ value: String, _ flag: String) throws(Failure) {
-            let urlPassword = ConnectionString.postgresURL(value).map { $0.password != nil || $0.queryPassword != nil } ?? false
+            let urlPassword = ConnectionString.postgresURL(value).map { $0.password != nil || $0.queryPassword != nil || $0.extra != nil } ?? false
             if urlPassword || value.range(of: #"(?i)(^|;)\s*(pwd|password)\s*="#, options: .regularExpression) != nil {
                 throw Failure(.usage, "\(flag) must not carry a password: put the connection string in $ODBC_CONNECTION_STRING or --connection-string-file FILE (mode 0600)")
             }
@@ -113,8 +113,8 @@ public struct ConnectionSettings: Sendable {
         if driver.hasPrefix("sqlite"), let file = value("database") {
             return .sqlite(file: file == ":memory:" || file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
         }
-        guard driver.contains("postgres") || driver.contains("psqlodbc") else { return nil }
-        // psqlODBC's keys (any case) as libpq's; the others are the driver's own and have no libpq form.
+        guard driver.contains("postgres") || driver.contains("psqlodbc"), untranslatedKeys.isEmpty else { return nil }
+        // psqlODBC's keys (any case) as libpq's.
         let names = [("host", ["server", "servername", "host"]), ("port", ["port"]), ("dbname", ["database", "dbname"]),
                      ("user", ["uid", "username", "user"]), ("password", ["pwd", "password"]), ("sslmode", ["sslmode"])]
         let conninfo = names.compactMap { name, keys -> String? in
@@ -122,6 +122,20 @@ public struct ConnectionSettings: Sendable {
             return "\(name)='" + found.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
         return .postgresql(conninfo: conninfo.joined(separator: " "))
+    }
+
+    /// psqlODBC keys that change what the session does (`ConnSettings`, `Pqopt`, `ReadOnly`, a
+    /// certificate, …) and have no libpq form here: a string with any stays on ODBC, where they
+    /// take effect. Keys for the driver's own representation of results are ignored.
+    var untranslatedKeys: [String] {
+        let translated: Set<String> = ["driver", "server", "servername", "host", "port", "database", "dbname", "uid", "username", "user",
+                                       "pwd", "password", "sslmode"]
+        let clientOnly: Set<String> = ["usedeclarefetch", "fetch", "boolsaschar", "maxvarcharsize", "maxlongvarcharsize", "textaslongvarchar",
+                                       "unknownsaslongvarchar", "unknownsizes", "parse", "lfconversion", "updatablecursors", "useserversideprepare",
+                                       "byteaaslongvarbinary", "debug", "commlog", "showoidcolumn", "fakeoidindex", "rowversioning",
+                                       "showsystemtables", "disallowpremature", "trueisminus1", "bi", "lowercaseidentifier", "optimizer", "ksqo",
+                                       "batchsize", "fetchrefcursors", "optionalerrors", "extrasystableprefixes", "protocol"]
+        return ConnectionString.pairs(connectionString).map(\.key).filter { !translated.contains($0.lowercased()) && !clientOnly.contains($0.lowercased()) }
     }
 
     /// The path a load takes: `--via auto` the native one when there is one, else ODBC.
@@ -134,11 +148,22 @@ public struct ConnectionSettings: Sendable {
             return .odbc
         case .native:
             guard let native else {
+                let keys = untranslatedKeys
+                if isPostgresODBC, !keys.isEmpty {
+                    throw Failure(.usage, "--via native: \(label) sets \(keys.joined(separator: ", ")), which only psqlODBC applies; drop them or use --via odbc")
+                }
                 throw Failure(.usage, "--via native: \(label) has no native path (there is one for SQLite files and PostgreSQL); use --via odbc or auto")
             }
             return native.path
         case .auto:
             return native?.path ?? .odbc
+        }
+    }
+
+    /// Whether the connection string names psqlODBC.
+    var isPostgresODBC: Bool {
+        ConnectionString.pairs(connectionString).contains {
+            $0.key.lowercased() == "driver" && ($0.value.lowercased().contains("postgres") || $0.value.lowercased().contains("psqlodbc"))
         }
     }
 

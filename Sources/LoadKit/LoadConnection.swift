@@ -62,10 +62,13 @@ public protocol RowWriter: AnyObject {
 
 /// Opens the connection a load takes (`ConnectionSettings.path(via:)`).
 public enum LoadConnector {
-    public static func open(_ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> (any LoadConnection, Dialect) {
+    /// `checking`: for `--check`, which changes nothing it can avoid (SQLite's journal mode).
+    public static func open(
+        _ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts = ODBCTimeouts(), checking: Bool = false
+    ) throws -> (any LoadConnection, Dialect) {
         switch (try settings.path(via: via), settings.native) {
         case (.sqlite, .sqlite(let file)?):
-            return (try SQLiteConnection(file: file, timeouts: timeouts), .sqlite)
+            return (try SQLiteConnection(file: file, timeouts: timeouts, settingUp: !checking), .sqlite)
         case (.postgresql, .postgresql(let conninfo)?):
             return (try PostgresConnection(conninfo: conninfo, label: settings.label, timeouts: timeouts), .postgresql)
         default:

@@ -87,6 +87,9 @@ public struct LoadJob {
     func connect() throws -> (any LoadConnection, Dialect) {
         let path = try settings.path(via: via)
         Log.shared.info("connecting", ["source": settings.source, "driver": ConnectionString.describe(settings.connectionString), "path": path.library])
+        if path == .odbc, via == .auto, settings.isPostgresODBC {
+            Log.shared.info("through ODBC: the connection string sets keys only psqlODBC applies", ["keys": settings.untranslatedKeys.joined(separator: ", ")])
+        }
         if !settings.shadowed.isEmpty {
             Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
         }
@@ -134,7 +137,7 @@ public struct LoadJob {
         // ODBC: connected without `open`, so that a database ncp-load cannot load into is still named.
         let connection: any LoadConnection = path == .odbc
             ? try ODBCConnection.connect(settings.connectionString, label: settings.label, timeouts: timeouts)
-            : try LoadConnector.open(settings, via: via, timeouts: timeouts).0
+            : try LoadConnector.open(settings, via: via, timeouts: timeouts, checking: true).0
         let about = connection.describe()
         try OutputStream.stdout.writeLine(.object(JSONObject([
             ("source", .string(settings.source)), ("ignored", .array(settings.shadowed.map { .string($0) })),

@@ -48,6 +48,8 @@ public final class ODBCConnection {
     private var inExplicitTransaction = false
     /// Applied before connecting (login), to every statement (query) and by `open` (locks).
     public let timeouts: ODBCTimeouts
+    /// The database, once `open` has asked the driver.
+    public private(set) var dialect: Dialect?
 
     /// `label` names the connection in errors (where it came from, driver, server; by default
     /// the driver and server alone): the connection string itself is never part of an error.
@@ -131,6 +133,7 @@ public final class ODBCConnection {
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
             throw Failure(.config, "unsupported database '\(dbms)': expected SQLite, PostgreSQL, SQL Server or MariaDB")
         }
+        connection.dialect = dialect
         if dialect == .sqlite { try connection.useExplicitTransactions() }
         for statement in dialect.sessionSetup + dialect.timeoutSetup(timeouts) { try connection.execute(statement) }
         try connection.commit()  // settings made inside a transaction must outlive a load's rollback
@@ -197,17 +200,21 @@ public final class ODBCConnection {
         try withParameters(sql, parameters) { try $0.fetchAllAsText() }
     }
 
-    /// A statement with text parameters (`?`) and no result: the partition's DELETE.
+    /// A statement with text parameters (`?`) and no result: the partition's DELETE, whose
+    /// values go as the rows' do (UTF-16 for SQL Server, which turns narrow text into its code
+    /// page: a slice `東京` would match `??` and delete nothing).
     public func execute(_ sql: String, parameters: [String]) throws {
-        try withParameters(sql, parameters) { $0.closeCursor() }
+        try withParameters(sql, parameters, wide: dialect?.wideText ?? false) { $0.closeCursor() }
     }
 
-    /// Prepares `sql`, binds `parameters` as text, runs it, and hands over the statement.
-    private func withParameters<R>(_ sql: String, _ parameters: [String], _ body: (ODBCStatement) throws -> R) throws -> R {
+    /// Prepares `sql`, binds `parameters` as text (UTF-8, or UTF-16 when `wide`), runs it, and
+    /// hands over the statement.
+    private func withParameters<R>(_ sql: String, _ parameters: [String], wide: Bool = false, _ body: (ODBCStatement) throws -> R) throws -> R {
         let statement = try self.statement()
         try statement.prepare(sql)
-        let values = parameters.map { Array($0.utf8) }
-        let buffers = values.map { UnsafeMutableRawPointer.allocate(byteCount: $0.count + 1, alignment: 1) }
+        let values = parameters.map { wide ? $0.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] } : Array($0.utf8) }
+        let terminator = wide ? 2 : 1
+        let buffers = values.map { UnsafeMutableRawPointer.allocate(byteCount: $0.count + terminator, alignment: 2) }
         let indicators = UnsafeMutablePointer<SQLLEN>.allocate(capacity: max(1, values.count))
         defer {
             for buffer in buffers { buffer.deallocate() }
@@ -215,9 +222,9 @@ public final class ODBCConnection {
         }
         for (index, value) in values.enumerated() {
             value.withUnsafeBytes { if let bytes = $0.baseAddress { buffers[index].copyMemory(from: bytes, byteCount: value.count) } }
-            buffers[index].storeBytes(of: 0, toByteOffset: value.count, as: UInt8.self)
+            for offset in 0..<terminator { buffers[index].storeBytes(of: 0, toByteOffset: value.count + offset, as: UInt8.self) }
             indicators[index] = SQLLEN(value.count)
-            try statement.bindText(index + 1, buffer: buffers[index], width: value.count + 1, indicators: indicators + index, wide: false)
+            try statement.bindText(index + 1, buffer: buffers[index], width: value.count + terminator, indicators: indicators + index, wide: wide)
         }
         try statement.check(SQLExecute(statement.stmt), "running \(sql.prefix(80))")
         return try body(statement)

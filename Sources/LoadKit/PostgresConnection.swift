@@ -224,7 +224,11 @@ final class PostgresCopyWriter: RowWriter {
         buffer.reserveCapacity(PostgresCopyWriter.flushBytes + 65_536)
     }
 
-    func invalidate() {}
+    /// The columns of the stage table this transaction made (`--key`), if it made one.
+    private var stageColumns: [String]?
+
+    /// DDL may have widened a column the stage copied: the next batch makes it again.
+    func invalidate() { stageColumns = nil }
 
     static let stage = "ncp_load_stage"
 
@@ -234,9 +238,17 @@ final class PostgresCopyWriter: RowWriter {
         let columnList = used.map { dialect.quote(names[$0.id]) }.joined(separator: ", ")
         var target = sql.quotedTable
         if !keys.isEmpty {
+            // One stage per transaction, emptied between batches: a table made and dropped per
+            // batch would hold a lock per batch until the commit (max_locks_per_transaction).
             target = "pg_temp.\(dialect.quote(PostgresCopyWriter.stage))"
-            try connection.execute("DROP TABLE IF EXISTS \(target)")
-            try connection.execute("CREATE TEMP TABLE \(dialect.quote(PostgresCopyWriter.stage)) ON COMMIT DROP AS SELECT \(columnList) FROM \(sql.quotedTable) WITH NO DATA")
+            let names = used.map { names[$0.id] }
+            if stageColumns == names {
+                try connection.execute("TRUNCATE \(target)")
+            } else {
+                try connection.execute("DROP TABLE IF EXISTS \(target)")
+                try connection.execute("CREATE TEMP TABLE \(dialect.quote(PostgresCopyWriter.stage)) ON COMMIT DROP AS SELECT \(columnList) FROM \(sql.quotedTable) WITH NO DATA")
+                stageColumns = names
+            }
         }
         try connection.beginCopy("COPY \(target) (\(columnList)) FROM STDIN")
         buffer.removeAll(keepingCapacity: true)
@@ -275,9 +287,12 @@ final class PostgresCopyWriter: RowWriter {
             throw error
         }
         if let failed = connection.endCopy(failure: nil) {
-            // The server counts COPY's lines from 1: line k is the k-th row sent.
+            // A value or a constraint the database refused (SQLSTATE classes 22, 23) is the row's
+            // fault: named by its input line (COPY counts its lines from 1, the k-th row sent).
+            // Anything else (a lock or statement timeout, a deadlock) stays the database's error,
+            // told apart as on every path (LoadTimeout).
             let copyLine = failed.nativeError
-            if copyLine >= 1, copyLine <= rows.count {
+            if failed.sqlState.hasPrefix("22") || failed.sqlState.hasPrefix("23"), copyLine >= 1, copyLine <= rows.count {
                 throw Failure(.dataError, "line \(batch.lines[rows[copyLine - 1]]): the database refused the row: [\(failed.sqlState)] \(Redactor.shared.redact(failed.driverMessage)); nothing is committed", at: sql.table)
             }
             throw failed

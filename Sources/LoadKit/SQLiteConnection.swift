@@ -21,7 +21,9 @@ public final class SQLiteConnection: LoadConnection {
     static let staticBytes: sqlite3_destructor_type? = nil
     static let transientBytes = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    public init(file: String, timeouts: ODBCTimeouts = ODBCTimeouts()) throws {
+    /// `settingUp` false (`--check`): the file is opened (and made, as a load would) but its
+    /// journal mode is left as it is.
+    public init(file: String, timeouts: ODBCTimeouts = ODBCTimeouts(), settingUp: Bool = true) throws {
         self.file = file
         self.timeouts = timeouts
         var db: OpaquePointer?
@@ -34,7 +36,7 @@ public final class SQLiteConnection: LoadConnection {
         // (without its busy handler) when another connection is opening it too: tried again
         // until the lock timeout.
         let deadline = ContinuousClock.now + .seconds(timeouts.lock)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384"] {
+        for pragma in !settingUp ? [] : ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384"] {
             while true {
                 do {
                     try execute(pragma)

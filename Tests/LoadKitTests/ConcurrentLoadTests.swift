@@ -123,6 +123,23 @@ struct ConcurrentLoadTests {
         #expect(try rows(#"SELECT "serverInstanceNo" FROM "\#(table)" ORDER BY 1"#, target) == [["1"], ["3"]])
     }
 
+    /// A row another transaction inserted and has not committed, under a unique key: the load's
+    /// row waits for it inside the insert (PostgreSQL: inside COPY on the native path) and gives
+    /// up after --lock-timeout, a timeout (75), not a refused row (65).
+    @Test(arguments: DatabaseTarget.all.filter { $0.name == "postgresql" })
+    func aRowWaitingOnAnotherTransactionsKeyGivesUpAsALockTimeout(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("keyed")
+        try load([#"{"id":"1"}"#], into: target) { $0.table = table; $0.keys = ["id"] }  // the unique index
+        let (holder, _) = try ODBCConnection.open(target.connectionString)
+        try holder.execute(#"INSERT INTO "\#(table)" ("id") VALUES ('5')"#)  // uncommitted
+        defer { holder.rollback() }
+        let waiter = try LoadProcess(["--table", table, "--lock-timeout", "2"], connectionString: target.connectionString, via: target.via,
+                                     stdin: #"{"id":"4"}"# + "\n" + #"{"id":"5"}"# + "\n")
+        let waited = waiter.wait(seconds: 40)
+        #expect(waited.status == 75, "\(waited.stderr)")
+        #expect(waited.stderr.contains("--lock-timeout"), "\(waited.stderr)")
+    }
+
     /// Another transaction (a DBA's, a report query's) holding the table: the load gives up after
     /// --lock-timeout instead of waiting for ever.
     @Test(arguments: DatabaseTarget.all)

@@ -69,6 +69,17 @@ struct NativePathTests {
         #expect(stored == [["tab\there, newline\nthere, return\r, backslash \\ and \\N, \\. 한글", nil], ["\\N", "\\."]])
     }
 
+    @Test(arguments: DatabaseTarget.all.filter { $0.name == "postgresql" })
+    func anUpsertOfThousandsOfBatchesHoldsNoLockPerBatch(_ target: DatabaseTarget) throws {
+        // 3,000 one-row batches in one transaction: a stage table made per batch would take
+        // more locks than the server has room for (64 per connection by default).
+        let table = uniqueTable("upsert_batches")
+        let lines = (1...3_000).map { #"{"id":"\#($0 % 2_500)","v":\#($0)}"# }
+        let report = try load(lines, into: target) { $0.table = table; $0.keys = ["id"]; $0.batchSize = 1 }
+        #expect(report.rows == 3_000)
+        #expect(try rows("SELECT count(*), max(\"v\") FROM \"\(table)\"", target) == [["2500", "3000"]])
+    }
+
     @Test func theConnectionChoosesThePath() throws {
         func settings(_ string: String) -> ConnectionSettings { ConnectionSettings(connectionString: string, source: "the test") }
         let cwd = FileManager.default.currentDirectoryPath
@@ -82,6 +93,12 @@ struct NativePathTests {
             #expect(settings(odbcOnly).native == nil, "\(odbcOnly)")
             #expect(try settings(odbcOnly).path(via: .auto) == .odbc)
             #expect(throws: Failure.self) { try settings(odbcOnly).path(via: .native) }
+        }
+        // Keys only psqlODBC applies keep the connection on ODBC, where they take effect.
+        let sessionSettings = settings("Driver={PostgreSQL Unicode};Server=db;ConnSettings={SET search_path TO report};Pqopt={sslrootcert=/ca.pem}")
+        #expect(try sessionSettings.native == nil && sessionSettings.path(via: .auto) == .odbc)
+        #expect { try sessionSettings.path(via: .native) } throws: {
+            ($0 as? Failure)?.message.contains("sets ConnSettings, Pqopt, which only psqlODBC applies") == true
         }
         #expect(try settings("Driver={PostgreSQL Unicode};Server=db;").path(via: .odbc) == .odbc)
         #expect(try settings("Driver={PostgreSQL Unicode};Server=db;").path(via: .auto) == .postgresql)
@@ -101,5 +118,14 @@ struct NativePathTests {
                                                       environment: ["ODBC_CONNECTION_STRING": "postgresql://report:p%40ss%3Aw0rd@db.internal/report"])
         #expect(settings.label == "$ODBC_CONNECTION_STRING: PostgreSQL URL, server db.internal")
         #expect(Redactor.shared.redact("p@ss:w0rd and p%40ss%3Aw0rd") == "*** and ***")
+        // Read as libpq reads it: a `?` in the password does not end the user part, and an
+        // unencoded `@` leaves part of the password where libpq takes the host.
+        #expect { try ConnectionSettings.resolve(string: "postgresql://u:pa?ss1@db/r", file: nil, dsn: nil, database: "x", environment: [:]) } throws: {
+            ($0 as? Failure)?.exitStatus == .usage
+        }
+        let question = try ConnectionSettings.resolve(string: nil, file: nil, dsn: nil, database: "x", environment: ["ODBC_CONNECTION_STRING": "postgresql://u:pa?ss1@db/r"])
+        #expect(question.label.hasSuffix("server db") && Redactor.shared.redact("pa?ss1") == "***", "\(question.label)")
+        let at = try ConnectionSettings.resolve(string: nil, file: nil, dsn: nil, database: "x", environment: ["ODBC_CONNECTION_STRING": "postgresql://u:pw@ss22@db/r"])
+        #expect(Redactor.shared.redact("pw@ss22") == "***", "\(at.label)")
     }
 }

@@ -18,12 +18,19 @@ bats_require_minimum_version 1.5.0
   REPORT_DB="$BATS_TEST_TMPDIR/check.sqlite" run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/odbc-setup" --check
   [ "$status" -eq 0 ]
   [ "$(printf '%s' "$output" | jq -r .dialect)" = sqlite ]
-  [ "$(printf '%s' "$output" | jq -r .driver)" = sqlite3odbc.so ]
+  [ "$(printf '%s' "$output" | jq -r '.path + " " + .driver')" = "sqlite libsqlite3" ]
+  # The same file through the SQLite ODBC driver, when the job is told to use ODBC.
+  REPORT_LOAD_VIA=odbc REPORT_DB="$BATS_TEST_TMPDIR/check.sqlite" run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/odbc-setup" --check
+  [ "$status" -eq 0 ]
+  [ "$(printf '%s' "$output" | jq -r '.path + " " + .driver')" = "odbc sqlite3odbc.so" ]
   if [ -n "${REPORT_TEST_PG:-}" ]; then
-    ODBC_CONNECTION_STRING="$REPORT_TEST_PG" run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/odbc-setup" --check
-    [ "$status" -eq 0 ]
-    [ "$(printf '%s' "$output" | jq -r .dialect)" = postgresql ]
-    [[ "$(printf '%s' "$output" | jq -r .dbmsVersion)" == 15* ]]
+    for via in auto odbc; do
+      REPORT_LOAD_VIA=$via ODBC_CONNECTION_STRING="$REPORT_TEST_PG" run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/odbc-setup" --check
+      [ "$status" -eq 0 ]
+      [ "$(printf '%s' "$output" | jq -r .dialect)" = postgresql ]
+      [[ "$(printf '%s' "$output" | jq -r .dbmsVersion)" == 15* ]]
+    done
+    [ "$(printf '%s' "$output" | jq -r .path)" = odbc ]
   fi
 }
 

@@ -53,7 +53,7 @@ public enum ConnectionString {
     /// Every secret value in the string, registered with the redactor (in all its forms).
     public static func registerSecrets(_ text: String, with redactor: Redactor = .shared) {
         if let url = postgresURL(text) {
-            for secret in [url.password, url.queryPassword].compactMap({ $0 }) {
+            for secret in [url.password, url.queryPassword, url.extra].compactMap({ $0 }) {
                 redactor.register(secret)  // as written, and percent-decoded as libpq reads it
                 if let decoded = secret.removingPercentEncoding { redactor.register(decoded) }
             }
@@ -65,23 +65,30 @@ public enum ConnectionString {
     /// A libpq URL (`postgresql://` or `postgres://`), which ncp-load takes in place of an ODBC string.
     public static func isPostgresURL(_ text: String) -> Bool { postgresURL(text) != nil }
 
-    /// A libpq URL's server and secrets: `postgresql://user:password@host:port/db?password=…`
-    /// (the password may be in either place; as written, percent-encoded or not).
-    public static func postgresURL(_ text: String) -> (host: String, password: String?, queryPassword: String?)? {
+    /// A libpq URL's server and secrets: `postgresql://user:password@host:port/db?password=…`,
+    /// read as libpq reads it: the user part ends at the first `@` before any `/` (a `?` does
+    /// not end it), the password is what follows its first `:`. `extra`: when more `@` follow
+    /// before the `/`, the text up to the last of them, which was likely meant as the password
+    /// (libpq takes part of it as the host): a secret too.
+    public static func postgresURL(_ text: String) -> (host: String, password: String?, queryPassword: String?, extra: String?)? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let scheme = ["postgresql://", "postgres://"].first(where: { trimmed.lowercased().hasPrefix($0) }) else { return nil }
         let rest = trimmed.dropFirst(scheme.count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        let query = rest.drop { $0 != "?" }.dropFirst()
-        var password: String?
-        var hosts = Substring(authority)
-        if let at = authority.lastIndex(of: "@") {
-            let user = authority[..<at]
-            hosts = authority[authority.index(after: at)...]
-            if let colon = user.firstIndex(of: ":") { password = String(user[user.index(after: colon)...]) }
+        let beforePath = rest.prefix { $0 != "/" }
+        var password: String?, extra: String?
+        var afterUser = rest
+        if let at = beforePath.firstIndex(of: "@") {
+            let user = rest[..<at]
+            afterUser = rest[rest.index(after: at)...]
+            if let colon = user.firstIndex(of: ":") {
+                password = String(user[user.index(after: colon)...])
+                if let last = beforePath.lastIndex(of: "@"), last != at { extra = String(beforePath[beforePath.index(after: colon)..<last]) }
+            }
         }
+        let hosts = afterUser.prefix { $0 != "/" && $0 != "?" }
+        let query = afterUser.drop { $0 != "?" }.dropFirst()
         let queryPassword = query.split(separator: "&").first { $0.lowercased().hasPrefix("password=") }.map { String($0.dropFirst("password=".count)) }
-        return (String(hosts), password, queryPassword)
+        return (String(hosts), password, queryPassword, extra)
     }
 
     /// What may be said about a connection: its driver (or DSN) and server, never the rest.
