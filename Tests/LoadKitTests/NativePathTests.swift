@@ -80,6 +80,36 @@ struct NativePathTests {
         #expect(try rows("SELECT count(*), max(\"v\") FROM \"\(table)\"", target) == [["2500", "3000"]])
     }
 
+    /// `--batch`: one connection, one transaction per slice; a slice that fails mid-stream is
+    /// rolled back and the next one loads over the same connection (COPY ended, locks given back).
+    @Test(arguments: DatabaseTarget.all)
+    func slicesAfterAFailedOneLoadOverTheSameConnection(_ target: DatabaseTarget) throws {
+        let table = uniqueTable("batch")
+        let (connection, dialect) = try LoadConnector.open(target.settings, via: target.via)
+        func slice(_ customer: String, _ lines: [String]) throws {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("slice-\(UUID().uuidString).ndjson")
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            var options = LoadOptions(table: table)
+            options.partition = [("customer", customer)]
+            options.batchSize = 100
+            let loader = Loader(connection: connection, dialect: dialect, options: options)
+            do {
+                _ = try loader.run(try NDJSONReader(path: file.path))
+                try loader.commit()
+            } catch {
+                loader.rollback()
+                throw error
+            }
+        }
+        let rowsOf = { (n: Int) in (1...n).map { #"{"id":"\#($0)","name":"서버-\#($0)"}"# } }
+        try slice("alpha", rowsOf(250))
+        #expect(throws: Failure.self) { try slice("bravo", rowsOf(250) + [#"{"id": nope}"#]) }  // fails after two batches went in
+        try slice("charlie", rowsOf(120))
+        try slice("alpha", rowsOf(10))  // a replaced slice, after the failure, on the same connection
+        #expect(try rows("SELECT \"customer\", count(*) FROM \"\(table)\" GROUP BY \"customer\" ORDER BY 1", target) == [["alpha", "10"], ["charlie", "120"]])
+    }
+
     @Test func theConnectionChoosesThePath() throws {
         func settings(_ string: String) -> ConnectionSettings { ConnectionSettings(connectionString: string, source: "the test") }
         let cwd = FileManager.default.currentDirectoryPath
