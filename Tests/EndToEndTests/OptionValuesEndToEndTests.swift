@@ -35,6 +35,7 @@ struct OptionValuesEndToEndTests {
         Case(tool: "ncp-json", command: [], option: "--platform", values: platform),
         Case(tool: "ncp-json", command: [], option: "--log-format", values: logFormat),
         Case(tool: "ncp-load", command: [], option: "--report", values: ["none", "json"]),
+        Case(tool: "ncp-load", command: [], option: "--via", values: ["auto", "native", "odbc"]),
         Case(tool: "ncp-load", command: [], option: "--log-format", values: logFormat),
         Case(tool: "cloud-sandbox", command: [], option: "--log-format", values: logFormat),
         // --log-format is one option shared by every tool.
