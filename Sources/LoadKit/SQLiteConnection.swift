@@ -135,10 +135,10 @@ public final class SQLiteConnection: LoadConnection {
         return .text
     }
 
-    public func begin(_ statement: String) throws {
-        guard sqlite3_get_autocommit(db) != 0 else { return }
-        try execute(statement)
-    }
+    /// Begins the load's transaction. One left open (a ROLLBACK that failed) makes this fail
+    /// ("cannot start a transaction within a transaction") rather than be joined: a slice never
+    /// commits another's rows.
+    public func begin(_ statement: String) throws { try execute(statement) }
 
     public func commit() throws {
         guard sqlite3_get_autocommit(db) == 0 else { return }  // each statement committed itself
