@@ -1,5 +1,39 @@
 import ReportKit
 
+/// A failed database call on any path (ODBC, libsqlite3, libpq): SQLSTATE (SQLite's errors as
+/// sqliteodbc reports them), the database's or driver's message, and what we were doing.
+public struct DatabaseError: ToolError, CustomStringConvertible {
+    public let sqlState: String
+    public let nativeError: Int
+    public let driverMessage: String
+    public let action: String
+
+    public var message: String { "\(action) failed: [\(sqlState)] \(Redactor.shared.redact(driverMessage))" }
+    public var description: String { line }
+
+    /// SQLSTATE classes to exit codes: can't connect 69, bad login 77, bad data 65, our own SQL 70.
+    public var exitStatus: ExitStatus {
+        if sqlState == "HY000", driverMessage.hasPrefix("[SQLite]") || action.contains("driver SQLite") {
+            // sqliteodbc reports everything as HY000: tell constraint, lock and file problems apart.
+            let text = driverMessage.lowercased()
+            if text.contains("constraint") { return .dataError }
+            if text.contains("locked") || text.contains("busy") { return .tempFail }
+            if text.contains("connect failed") || text.contains("unable to open") || text.contains("not a database") || text.contains("readonly") {
+                return .cantCreate
+            }
+        }
+        switch sqlState.prefix(2) {
+        case "08": return .unavailable
+        case "28": return .noPermission
+        case "22", "23": return .dataError
+        case "IM": return .config
+        case "HY" where sqlState == "HYT00" || sqlState == "HYT01": return .unavailable
+        case "40": return .tempFail
+        default: return .software
+        }
+    }
+}
+
 /// How ncp-load reaches a database: through an ODBC driver (any database), or through the
 /// database's own library where one is well kept (libsqlite3 for the embedded default, libpq's
 /// COPY for PostgreSQL), which writes rows several times faster than the drivers can.
@@ -19,11 +53,11 @@ public enum LoadPath: String, Sendable, CaseIterable {
 /// One connection a load runs over, whatever the path: SQL in, text out, one transaction at a
 /// time, and a writer for the rows. The loader (Loader), its locks (LoadLocks) and its reads of
 /// the table (TableReading, MadeColumns) speak only this, so every path keeps the same contract.
-/// Errors are `ODBCError`s whatever the path (SQLSTATE and the database's message), so that
+/// Errors are `DatabaseError`s whatever the path (SQLSTATE and the database's message), so that
 /// timeouts, missing tables and exit statuses are told apart in one place.
 public protocol LoadConnection: AnyObject {
     var path: LoadPath { get }
-    var timeouts: ODBCTimeouts { get }
+    var timeouts: DatabaseTimeouts { get }
     /// Runs SQL without parameters (DDL, locks, settings).
     func execute(_ sql: String) throws
     /// Runs SQL with text parameters (`?`): the partition's DELETE.
@@ -64,7 +98,7 @@ public protocol RowWriter: AnyObject {
 public enum LoadConnector {
     /// `checking`: for `--check`, which changes nothing it can avoid (SQLite's journal mode).
     public static func open(
-        _ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts = ODBCTimeouts(), checking: Bool = false
+        _ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: DatabaseTimeouts = DatabaseTimeouts(), checking: Bool = false
     ) throws -> (any LoadConnection, Dialect) {
         switch (try settings.path(via: via), settings.native) {
         case (.sqlite, .sqlite(let file)?):

@@ -6,13 +6,13 @@ import ReportKit
 public struct LoadJob {
     public var options: LoadOptions
     public var settings: ConnectionSettings
-    public var timeouts: ODBCTimeouts
+    public var timeouts: DatabaseTimeouts
     /// How to reach the database (`--via`).
     public var via: LoadVia = .auto
     /// Say on stderr what a load changed in an existing table (false with -q).
     public var announces = true
 
-    public init(options: LoadOptions, settings: ConnectionSettings, timeouts: ODBCTimeouts) {
+    public init(options: LoadOptions, settings: ConnectionSettings, timeouts: DatabaseTimeouts) {
         self.options = options
         self.settings = settings
         self.timeouts = timeouts
@@ -132,7 +132,7 @@ public struct LoadJob {
     }
 
     /// `--check`: which database, path and driver (or library) the resolved connection reaches.
-    public static func check(_ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: ODBCTimeouts) throws {
+    public static func check(_ settings: ConnectionSettings, via: LoadVia = .auto, timeouts: DatabaseTimeouts) throws {
         let path = try settings.path(via: via)
         // ODBC: connected without `open`, so that a database ncp-load cannot load into is still named.
         let connection: any LoadConnection = path == .odbc

@@ -63,7 +63,7 @@ final class LoadLocks {
     func acquireSlice() throws {
         guard !sliceHeld else { return }
         if dialect == .sqlite {
-            do { try connection.begin("BEGIN IMMEDIATE") } catch let error as ODBCError where LoadTimeout.kind(of: error, dialect: dialect) == .lock {
+            do { try connection.begin("BEGIN IMMEDIATE") } catch let error as DatabaseError where LoadTimeout.kind(of: error, dialect: dialect) == .lock {
                 throw LoadTimeout(.database, seconds: connection.timeouts.lock, at: table)
             }
         } else if !partition.isEmpty {
@@ -103,7 +103,7 @@ final class LoadLocks {
         switch dialect {
         case .postgresql:
             // lock_timeout (Dialect.timeoutSetup) ends the wait; the statement may take that long.
-            do { _ = try lockQuery("SELECT pg_advisory_xact_lock(\(lock.number))", seconds: seconds) } catch let error as ODBCError where LoadTimeout.kind(of: error, dialect: dialect) == .lock {
+            do { _ = try lockQuery("SELECT pg_advisory_xact_lock(\(lock.number))", seconds: seconds) } catch let error as DatabaseError where LoadTimeout.kind(of: error, dialect: dialect) == .lock {
                 throw timedOut
             }
         case .sqlserver:

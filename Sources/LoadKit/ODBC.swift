@@ -2,39 +2,6 @@ import CODBCShim
 import Foundation
 import ReportKit
 
-/// A failed ODBC call: SQLSTATE, the driver's message, and what we were doing.
-public struct ODBCError: ToolError, CustomStringConvertible {
-    public let sqlState: String
-    public let nativeError: Int
-    public let driverMessage: String
-    public let action: String
-
-    public var message: String { "\(action) failed: [\(sqlState)] \(Redactor.shared.redact(driverMessage))" }
-    public var description: String { line }
-
-    /// SQLSTATE classes to exit codes: can't connect 69, bad login 77, bad data 65, our own SQL 70.
-    public var exitStatus: ExitStatus {
-        if sqlState == "HY000", driverMessage.hasPrefix("[SQLite]") || action.contains("driver SQLite") {
-            // sqliteodbc reports everything as HY000: tell constraint, lock and file problems apart.
-            let text = driverMessage.lowercased()
-            if text.contains("constraint") { return .dataError }
-            if text.contains("locked") || text.contains("busy") { return .tempFail }
-            if text.contains("connect failed") || text.contains("unable to open") || text.contains("not a database") || text.contains("readonly") {
-                return .cantCreate
-            }
-        }
-        switch sqlState.prefix(2) {
-        case "08": return .unavailable
-        case "28": return .noPermission
-        case "22", "23": return .dataError
-        case "IM": return .config
-        case "HY" where sqlState == "HYT00" || sqlState == "HYT01": return .unavailable
-        case "40": return .tempFail
-        default: return .software
-        }
-    }
-}
-
 /// One ODBC environment + connection, autocommit off (SQLite: transactions in SQL, see
 /// `explicitTransactions`): every load is one transaction.
 public final class ODBCConnection {
@@ -47,13 +14,13 @@ public final class ODBCConnection {
     private(set) var explicitTransactions = false
     private var inExplicitTransaction = false
     /// Applied before connecting (login), to every statement (query) and by `open` (locks).
-    public let timeouts: ODBCTimeouts
+    public let timeouts: DatabaseTimeouts
     /// The database, once `open` has asked the driver.
     public private(set) var dialect: Dialect?
 
     /// `label` names the connection in errors (where it came from, driver, server; by default
     /// the driver and server alone): the connection string itself is never part of an error.
-    public init(connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws {
+    public init(connectionString: String, label: String? = nil, timeouts: DatabaseTimeouts = DatabaseTimeouts()) throws {
         let label = label ?? ConnectionString.describe(connectionString)
         self.timeouts = timeouts
         // SQLDriverConnect takes the length as a 16-bit number; the string itself may hold a password.
@@ -114,7 +81,7 @@ public final class ODBCConnection {
         }
         if sqlState.hasPrefix("01"), message.contains("Can't open lib") { sqlState = "IM003" }
         let oneLine = { (text: String) in text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
-        throw ODBCError(sqlState: sqlState, nativeError: Int(native), driverMessage: oneLine(message), action: oneLine(action))
+        throw DatabaseError(sqlState: sqlState, nativeError: Int(native), driverMessage: oneLine(message), action: oneLine(action))
     }
 
     /// `SQLGetInfo` as text (empty when the driver does not say).
@@ -127,7 +94,7 @@ public final class ODBCConnection {
 
     /// Connects (giving up after the connect timeout whatever the driver does), names the
     /// dialect from the driver and runs its session setup, timeouts included.
-    public static func open(_ connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> (ODBCConnection, Dialect) {
+    public static func open(_ connectionString: String, label: String? = nil, timeouts: DatabaseTimeouts = DatabaseTimeouts()) throws -> (ODBCConnection, Dialect) {
         let connection = try connect(connectionString, label: label, timeouts: timeouts)
         let dbms = connection.info(ODBCInfo.dbmsName)
         guard let dialect = Dialect.detect(dbmsName: dbms) else {
@@ -141,8 +108,8 @@ public final class ODBCConnection {
     }
 
     /// A connection, or an error within the connect timeout (ConnectAttempt); the SQLite
-    /// driver's busy timeout is added to its connection string (ODBCTimeouts.connectionString).
-    public static func connect(_ connectionString: String, label: String? = nil, timeouts: ODBCTimeouts = ODBCTimeouts()) throws -> ODBCConnection {
+    /// driver's busy timeout is added to its connection string (DatabaseTimeouts.connectionString).
+    public static func connect(_ connectionString: String, label: String? = nil, timeouts: DatabaseTimeouts = DatabaseTimeouts()) throws -> ODBCConnection {
         try ConnectAttempt.connect(timeouts.connectionString(connectionString), label: label ?? ConnectionString.describe(connectionString),
                                    timeouts: timeouts)
     }
@@ -235,7 +202,7 @@ public final class ODBCConnection {
         let statement = try self.statement()
         do {
             try statement.execDirect("SELECT * FROM \(quoted) WHERE 1=0")
-        } catch let error as ODBCError where error.sqlState == "42S02" || error.sqlState == "42P01"
+        } catch let error as DatabaseError where error.sqlState == "42S02" || error.sqlState == "42P01"
             || error.driverMessage.lowercased().contains("no such table") || error.driverMessage.lowercased().contains("does not exist")
         {
             rollback()  // PostgreSQL aborts the transaction on an error

@@ -10,12 +10,12 @@ import ReportKit
 /// any wait the server ends itself (`tcp_user_timeout`).
 public final class PostgresConnection: LoadConnection {
     private var conn: OpaquePointer?
-    public let timeouts: ODBCTimeouts
+    public let timeouts: DatabaseTimeouts
     public var path: LoadPath { .postgresql }
     let label: String
 
     /// `conninfo`: a libpq connection string or URL (never part of an error: `label` names it).
-    public init(conninfo: String, label: String, timeouts: ODBCTimeouts = ODBCTimeouts()) throws {
+    public init(conninfo: String, label: String, timeouts: DatabaseTimeouts = DatabaseTimeouts()) throws {
         self.timeouts = timeouts
         self.label = label
         // Later keywords win over the same keyword inside `dbname`'s string or URL, earlier ones lose to it.
@@ -30,7 +30,7 @@ public final class PostgresConnection: LoadConnection {
             let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             let lower = message.lowercased()
             let login = lower.contains("password") || lower.contains("authentication") || (lower.contains("role") && lower.contains("does not exist"))
-            throw ODBCError(sqlState: login ? "28000" : "08001", nativeError: 0, driverMessage: oneLine(message), action: "connecting (\(label))")
+            throw DatabaseError(sqlState: login ? "28000" : "08001", nativeError: 0, driverMessage: oneLine(message), action: "connecting (\(label))")
         }
         // Notices (DROP … IF EXISTS) are for people at a psql prompt, not for ncp-load's stderr.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
@@ -41,11 +41,11 @@ public final class PostgresConnection: LoadConnection {
 
     private func oneLine(_ text: String) -> String { text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
 
-    /// A result that failed as an ODBCError (SQLSTATE and the server's message, as psqlODBC reports them).
-    func error(_ result: OpaquePointer?, _ action: String) -> ODBCError {
+    /// A result that failed as an DatabaseError (SQLSTATE and the server's message, as psqlODBC reports them).
+    func error(_ result: OpaquePointer?, _ action: String) -> DatabaseError {
         let field = { (code: Int32) in result.flatMap { PQresultErrorField($0, code) }.map { String(cString: $0) } }
         let message = field(Int32(UInt8(ascii: "M"))) ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "no message"
-        return ODBCError(sqlState: field(Int32(UInt8(ascii: "C"))) ?? "08S01", nativeError: 0, driverMessage: oneLine(message), action: action)
+        return DatabaseError(sqlState: field(Int32(UInt8(ascii: "C"))) ?? "08S01", nativeError: 0, driverMessage: oneLine(message), action: action)
     }
 
     /// Runs `sql` (`?` placeholders, text parameters), beginning the transaction first unless
@@ -134,7 +134,7 @@ public final class PostgresConnection: LoadConnection {
         case PQTRANS_INERROR:
             // COMMIT would roll back and say so only in its tag: refuse to pass that for success.
             rollback()
-            throw ODBCError(sqlState: "25P02", nativeError: 0, driverMessage: "the transaction had failed and was rolled back", action: "committing")
+            throw DatabaseError(sqlState: "25P02", nativeError: 0, driverMessage: "the transaction had failed and was rolled back", action: "committing")
         default:
             try run("COMMIT", [], inTransaction: false)
         }
@@ -171,14 +171,14 @@ public final class PostgresConnection: LoadConnection {
 
     /// Ends the COPY: `failure` nil to commit its rows to the transaction, else to abandon it
     /// (the transaction is then in error, and the load rolls back). Returns the server's error, if any.
-    func endCopy(failure: String?) -> ODBCError? {
-        var outcome: ODBCError?
+    func endCopy(failure: String?) -> DatabaseError? {
+        var outcome: DatabaseError?
         if PQputCopyEnd(conn, failure) != 1 { outcome = error(nil, "ending the rows") }
         while let result = PQgetResult(conn) {
             if outcome == nil, PQresultStatus(result) != PGRES_COMMAND_OK {
                 let context = PQresultErrorField(result, Int32(UInt8(ascii: "W"))).map { String(cString: $0) } ?? ""
                 var failed = error(result, "loading rows")
-                failed = ODBCError(sqlState: failed.sqlState, nativeError: PostgresConnection.copyLine(context) ?? 0,
+                failed = DatabaseError(sqlState: failed.sqlState, nativeError: PostgresConnection.copyLine(context) ?? 0,
                                    driverMessage: failed.driverMessage, action: failed.action)
                 outcome = failed
             }

@@ -14,7 +14,7 @@ import ReportKit
 public final class SQLiteConnection: LoadConnection {
     private var db: OpaquePointer?
     public let file: String
-    public let timeouts: ODBCTimeouts
+    public let timeouts: DatabaseTimeouts
     public var path: LoadPath { .sqlite }
 
     /// SQLite's destructor values: the bytes stay put until the statement is reset, or must be copied.
@@ -23,7 +23,7 @@ public final class SQLiteConnection: LoadConnection {
 
     /// `settingUp` false (`--check`): the file is opened (and made, as a load would) but its
     /// journal mode is left as it is.
-    public init(file: String, timeouts: ODBCTimeouts = ODBCTimeouts(), settingUp: Bool = true) throws {
+    public init(file: String, timeouts: DatabaseTimeouts = DatabaseTimeouts(), settingUp: Bool = true) throws {
         self.file = file
         self.timeouts = timeouts
         var db: OpaquePointer?
@@ -41,7 +41,7 @@ public final class SQLiteConnection: LoadConnection {
                 do {
                     try execute(pragma)
                     break
-                } catch let error as ODBCError where LoadTimeout.kind(of: error, dialect: .sqlite) == .lock {
+                } catch let error as DatabaseError where LoadTimeout.kind(of: error, dialect: .sqlite) == .lock {
                     guard ContinuousClock.now < deadline else { throw LoadTimeout(.database, seconds: timeouts.lock, at: file) }
                     usleep(20_000)
                 }
@@ -56,14 +56,14 @@ public final class SQLiteConnection: LoadConnection {
         }
     }
 
-    /// A failed call as an ODBCError, as sqliteodbc words it (`[SQLite]`, SQLSTATE HY000 but
+    /// A failed call as an DatabaseError, as sqliteodbc words it (`[SQLite]`, SQLSTATE HY000 but
     /// for constraints), so that exit statuses and lock waits read the same on both paths.
     func check(_ rc: Int32, _ action: @autoclosure () -> String) throws {
         let primary = rc & 0xff
         guard primary != SQLITE_OK, primary != SQLITE_DONE, primary != SQLITE_ROW else { return }
         let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
         let oneLine = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-        throw ODBCError(sqlState: primary == SQLITE_CONSTRAINT ? "23000" : "HY000", nativeError: Int(rc), driverMessage: "[SQLite] \(oneLine)", action: action())
+        throw DatabaseError(sqlState: primary == SQLITE_CONSTRAINT ? "23000" : "HY000", nativeError: Int(rc), driverMessage: "[SQLite] \(oneLine)", action: action())
     }
 
     func prepare(_ sql: String) throws -> OpaquePointer {

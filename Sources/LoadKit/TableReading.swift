@@ -34,13 +34,13 @@ extension Loader {
         }
         do {
             return try connection.columns(of: "SELECT * FROM \(quoted) WHERE 1=0")
-        } catch let error as ODBCError where error.isMissingTable && dialect != .postgresql {
+        } catch let error as DatabaseError where error.isMissingTable && dialect != .postgresql {
             return nil  // the others go on with the transaction after this error
         }
     }
 }
 
-extension ODBCError {
+extension DatabaseError {
     /// The table named does not exist (each database's words for it).
     var isMissingTable: Bool {
         let text = driverMessage.lowercased()

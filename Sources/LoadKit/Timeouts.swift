@@ -5,7 +5,7 @@ import ReportKit
 /// one statement (`--statement-timeout`), for a lock (`--lock-timeout`: another load of the same
 /// slice, or another transaction's lock on the table). Without them a database that accepts the
 /// connection and never answers, or a transaction that never ends, holds a load for ever.
-public struct ODBCTimeouts: Sendable, Equatable {
+public struct DatabaseTimeouts: Sendable, Equatable {
     public var connect: Int
     public var statement: Int
     public var lock: Int
@@ -33,8 +33,8 @@ extension Dialect {
     /// - MariaDB: InnoDB row locks, metadata locks (DDL, LOCK TABLES) and max_statement_time
     ///   (Connector/ODBC 3.1 ignores SQL_ATTR_QUERY_TIMEOUT).
     /// - SQL Server: SET LOCK_TIMEOUT (the driver applies SQL_ATTR_QUERY_TIMEOUT).
-    /// - SQLite: none; its lock wait is the driver's busy timeout (`ODBCTimeouts.connectionString`).
-    public func timeoutSetup(_ timeouts: ODBCTimeouts) -> [String] {
+    /// - SQLite: none; its lock wait is the driver's busy timeout (`DatabaseTimeouts.connectionString`).
+    public func timeoutSetup(_ timeouts: DatabaseTimeouts) -> [String] {
         switch self {
         case .postgresql:
             return ["SET lock_timeout = '\(timeouts.lock)s'", "SET statement_timeout = '\(timeouts.statement)s'"]
@@ -48,7 +48,7 @@ extension Dialect {
     }
 }
 
-extension ODBCTimeouts {
+extension DatabaseTimeouts {
     /// The connection string with the SQLite driver's busy timeout (`Timeout=` milliseconds) when
     /// it names that driver and sets none. sqliteodbc waits that long inside SQLite and then
     /// once more itself, so it gets half the lock timeout. Other drivers' strings are unchanged.
@@ -95,7 +95,7 @@ public struct LoadTimeout: ToolError {
     }
 
     /// The timeout `error` is, if it is one, as said by each database.
-    public static func kind(of error: ODBCError, dialect: Dialect) -> Kind? {
+    public static func kind(of error: DatabaseError, dialect: Dialect) -> Kind? {
         switch dialect {
         case .postgresql:
             if error.sqlState == "55P03" { return .lock }  // lock_not_available: lock_timeout
@@ -114,8 +114,8 @@ public struct LoadTimeout: ToolError {
     }
 
     /// `error` as a timeout when it is one, else unchanged.
-    static func classify(_ error: any Error, dialect: Dialect, timeouts: ODBCTimeouts, table: String) -> any Error {
-        guard let error = error as? ODBCError, let kind = kind(of: error, dialect: dialect) else { return error }
+    static func classify(_ error: any Error, dialect: Dialect, timeouts: DatabaseTimeouts, table: String) -> any Error {
+        guard let error = error as? DatabaseError, let kind = kind(of: error, dialect: dialect) else { return error }
         return LoadTimeout(kind, seconds: kind == .lock ? timeouts.lock : timeouts.statement, at: table)
     }
 }
@@ -131,7 +131,7 @@ final class ConnectAttempt: @unchecked Sendable {
     private var result: Result<ODBCConnection, any Error>?
     private var abandoned = false
 
-    static func connect(_ connectionString: String, label: String, timeouts: ODBCTimeouts) throws -> ODBCConnection {
+    static func connect(_ connectionString: String, label: String, timeouts: DatabaseTimeouts) throws -> ODBCConnection {
         let attempt = ConnectAttempt()
         let thread = Thread {
             attempt.finish(Result { try ODBCConnection(connectionString: connectionString, label: label, timeouts: timeouts) })
@@ -144,7 +144,7 @@ final class ConnectAttempt: @unchecked Sendable {
         }
         do {
             return try result.get()
-        } catch let error as ODBCError where error.sqlState.hasPrefix("HYT") || (error.sqlState.hasPrefix("08") && error.driverMessage.lowercased().contains("timeout")) {
+        } catch let error as DatabaseError where error.sqlState.hasPrefix("HYT") || (error.sqlState.hasPrefix("08") && error.driverMessage.lowercased().contains("timeout")) {
             // The driver's own login timeout (psqlODBC: "… failed: timeout expired").
             throw LoadTimeout(.connect, seconds: timeouts.connect, detail: Redactor.shared.redact(error.driverMessage))
         }

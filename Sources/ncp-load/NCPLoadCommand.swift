@@ -104,12 +104,12 @@ struct NCPLoadCommand: AsyncParsableCommand {
     }
 
     /// The three timeouts, each a second to a day.
-    func timeouts() throws -> ODBCTimeouts {
+    func timeouts() throws -> DatabaseTimeouts {
         for (flag, value) in [("--connect-timeout", connectTimeout), ("--statement-timeout", statementTimeout), ("--lock-timeout", lockTimeout)]
-        where !ODBCTimeouts.range.contains(value) {
-            throw Failure(.usage, "\(flag) must be \(ODBCTimeouts.range.lowerBound) to \(ODBCTimeouts.range.upperBound) seconds")
+        where !DatabaseTimeouts.range.contains(value) {
+            throw Failure(.usage, "\(flag) must be \(DatabaseTimeouts.range.lowerBound) to \(DatabaseTimeouts.range.upperBound) seconds")
         }
-        return ODBCTimeouts(connect: connectTimeout, statement: statementTimeout, lock: lockTimeout)
+        return DatabaseTimeouts(connect: connectTimeout, statement: statementTimeout, lock: lockTimeout)
     }
 
     func execute() throws {

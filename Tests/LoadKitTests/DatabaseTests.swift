@@ -267,7 +267,7 @@ struct DatabaseTests {
             let driver = FileManager.default.fileExists(atPath: library) ? library : "{FreeTDS}"
             _ = try ODBCConnection(connectionString: "Driver=\(driver);Server=127.0.0.1;Port=9;Database=x;TDS_Version=7.4;LoginTimeout=2;")
         } throws: { error in
-            guard let error = error as? ODBCError else { return false }
+            guard let error = error as? DatabaseError else { return false }
             return !error.sqlState.hasPrefix("IM") && error.exitStatus == .unavailable
         }
     }

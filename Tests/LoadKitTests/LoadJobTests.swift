@@ -20,7 +20,7 @@ struct LoadJobTests {
         options.partition = partition
         options.requireTrailer = true
         let settings = try ConnectionSettings.resolve(string: nil, file: nil, dsn: nil, db: database, database: "unused.sqlite", environment: [:])
-        var job = LoadJob(options: options, settings: settings, timeouts: ODBCTimeouts(connect: 10, statement: 60, lock: 10))
+        var job = LoadJob(options: options, settings: settings, timeouts: DatabaseTimeouts(connect: 10, statement: 60, lock: 10))
         job.announces = false
         return job
     }

@@ -21,12 +21,12 @@ struct LoadLocksTests {
         #expect(LoadLocks.sqlServerLock("ncp-load:slice:0123456789abcdef", milliseconds: 300_000)
             == "SET NOCOUNT ON; DECLARE @result int; EXEC @result = sp_getapplock @Resource = N'ncp-load:slice:0123456789abcdef', "
             + "@LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 300000; SELECT @result")
-        #expect(Dialect.sqlserver.timeoutSetup(ODBCTimeouts(connect: 5, statement: 60, lock: 7)) == ["SET LOCK_TIMEOUT 7000"])
-        #expect(Dialect.postgresql.timeoutSetup(ODBCTimeouts(connect: 5, statement: 60, lock: 7)) == ["SET lock_timeout = '7s'", "SET statement_timeout = '60s'"])
+        #expect(Dialect.sqlserver.timeoutSetup(DatabaseTimeouts(connect: 5, statement: 60, lock: 7)) == ["SET LOCK_TIMEOUT 7000"])
+        #expect(Dialect.postgresql.timeoutSetup(DatabaseTimeouts(connect: 5, statement: 60, lock: 7)) == ["SET lock_timeout = '7s'", "SET statement_timeout = '60s'"])
     }
 
     @Test func theSQLiteDriverGetsHalfTheLockTimeoutAsItsBusyTimeout() {
-        let timeouts = ODBCTimeouts(connect: 5, statement: 60, lock: 8)
+        let timeouts = DatabaseTimeouts(connect: 5, statement: 60, lock: 8)
         #expect(timeouts.connectionString("Driver={SQLite3};Database=/tmp/x.sqlite;") == "Driver={SQLite3};Database=/tmp/x.sqlite;Timeout=4000;")
         #expect(timeouts.connectionString("Driver={SQLite3};Database=/tmp/x.sqlite") == "Driver={SQLite3};Database=/tmp/x.sqlite;Timeout=4000;")
         #expect(timeouts.connectionString("Driver={SQLite3};Database=x;timeout=100") == "Driver={SQLite3};Database=x;timeout=100")
