@@ -115,7 +115,7 @@ struct LineFlattener {
         var position = 0
         do {
             // Walking the members validates them; then only whitespace may follow.
-            let end = try walk(scanner, 0..<line.count, batch, lineNumber, &position, name)
+            let end = try walk(scanner, 0..<line.count, depth: 0, batch, lineNumber, &position, name)
             guard scanner.firstNonWhitespace(from: end) == line.count else {
                 throw JSONParseError(reason: "unexpected data after the JSON value", offset: end)
             }
@@ -128,29 +128,26 @@ struct LineFlattener {
 
     @discardableResult
     private mutating func walk(
-        _ scanner: JSONScanner, _ range: Range<Int>, _ batch: RowBatch, _ lineNumber: Int, _ position: inout Int, _ name: (String) -> Int
+        _ scanner: JSONScanner, _ range: Range<Int>, depth: Int, _ batch: RowBatch, _ lineNumber: Int, _ position: inout Int, _ name: (String) -> Int
     ) throws -> Int {
         let bytes = scanner.bytes
-        return try scanner.forEachMember(of: range) { key, value in
+        // Nested objects are walked, not skipped first: each byte of the line is read once.
+        return try scanner.forEachMember(of: range, depth: depth, walkingObjects: { key, value in
             let prefixLength = keyBuffer.count
             if prefixLength > 0 { keyBuffer.append(contentsOf: separator) }
             keyBuffer.append(contentsOf: key)
             defer { keyBuffer.removeSubrange(prefixLength...) }
-            let first = bytes[value.lowerBound]
-            if first == UInt8(ascii: "{") {
+            if value.isEmpty {
                 // A nested object: its members become columns; an empty one is a NULL column.
-                var empty = true
-                try scanner.forEachMember(of: value) { _, _ in empty = false; return false }
-                if !empty {
-                    try walk(scanner, value, batch, lineNumber, &position, name)
-                    return true
+                let inside = scanner.firstNonWhitespace(from: value.lowerBound + 1)
+                guard inside < range.upperBound, bytes[inside] == UInt8(ascii: "}") else {
+                    return try walk(scanner, value.lowerBound..<range.upperBound, depth: depth + 1, batch, lineNumber, &position, name)
                 }
+                batch.set(columnID(&position, name), kind: nil, nil, line: lineNumber)
+                return inside + 1
             }
+            let first = bytes[value.lowerBound]
             let column = columnID(&position, name)
-            if first == UInt8(ascii: "{") {  // only an empty object gets here
-                batch.set(column, kind: nil, nil, line: lineNumber)
-                return true
-            }
             switch first {
             case UInt8(ascii: "\""):
                 let inner = UnsafeBufferPointer(rebasing: bytes[(value.lowerBound + 1)..<(value.upperBound - 1)])
@@ -178,8 +175,8 @@ struct LineFlattener {
                 let number = UnsafeBufferPointer(rebasing: bytes[value])
                 batch.set(column, kind: LineFlattener.isInteger(number) ? .int : .float, number, line: lineNumber)
             }
-            return true
-        }
+            return value.upperBound
+        })
     }
 
     private mutating func columnID(_ position: inout Int, _ name: (String) -> Int) -> Int {

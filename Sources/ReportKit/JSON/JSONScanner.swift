@@ -58,6 +58,52 @@ public struct JSONScanner {
         }
     }
 
+    /// `forEachMember` for a reader that walks nested objects itself, so each byte is read once
+    /// (a nested object is not skipped, and so checked, first): `body` gets each key and its
+    /// value's range, or for an object an empty range at its `{`, which it reads (with this
+    /// method, at `depth + 1`); it returns where the value ends. Errors name the innermost field.
+    @discardableResult
+    public func forEachMember(
+        of range: Range<Int>, depth: Int, walkingObjects body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Int
+    ) throws -> Int {
+        var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
+        guard depth < JSONParser.maxDepth else { throw cursor.error("nesting deeper than \(JSONParser.maxDepth)") }
+        cursor.skipWhitespace()
+        guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "{") else {
+            throw cursor.error("expected an object")
+        }
+        cursor.index += 1
+        cursor.skipWhitespace()
+        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
+        while true {
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "\"") else {
+                throw cursor.error("expected a string key")
+            }
+            let keyStart = cursor.index + 1
+            try cursor.skipString()
+            let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<(cursor.index - 1)])
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: ":") else { throw cursor.error("expected ':'") }
+            cursor.index += 1
+            cursor.skipWhitespace()
+            let valueStart = cursor.index
+            if valueStart < range.upperBound, bytes[valueStart] == UInt8(ascii: "{") {
+                do { cursor.index = try body(key, valueStart..<valueStart) } catch let error as JSONParseError {
+                    throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count)))
+                }
+            } else {
+                do { try cursor.skipValue(depth: depth + 1) } catch { throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count))) }
+                cursor.index = try body(key, valueStart..<cursor.index)
+            }
+            cursor.skipWhitespace()
+            guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
+            if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
+            if bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
+            throw cursor.error("expected ',' or '}'")
+        }
+    }
+
     /// Calls `body` with the byte range of each element of the array at `range`.
     public func forEachElement(of range: Range<Int>, _ body: (Range<Int>) throws -> Void) throws {
         var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
