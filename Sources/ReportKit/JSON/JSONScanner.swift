@@ -27,35 +27,7 @@ public struct JSONScanner {
     public func forEachMember(
         of range: Range<Int>, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Bool
     ) throws -> Int {
-        var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
-        cursor.skipWhitespace()
-        guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "{") else {
-            throw cursor.error("expected an object")
-        }
-        cursor.index += 1
-        cursor.skipWhitespace()
-        if cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
-        while true {
-            cursor.skipWhitespace()
-            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: "\"") else {
-                throw cursor.error("expected a string key")
-            }
-            let keyStart = cursor.index + 1
-            try cursor.skipString()
-            let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<(cursor.index - 1)])
-            cursor.skipWhitespace()
-            guard cursor.index < range.upperBound, bytes[cursor.index] == UInt8(ascii: ":") else { throw cursor.error("expected ':'") }
-            cursor.index += 1
-            cursor.skipWhitespace()
-            let valueStart = cursor.index
-            do { try cursor.skipValue(depth: 1) } catch { throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count))) }
-            if try !body(key, valueStart..<cursor.index) { return cursor.index }
-            cursor.skipWhitespace()
-            guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
-            if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
-            if bytes[cursor.index] == UInt8(ascii: "}") { return cursor.index + 1 }
-            throw cursor.error("expected ',' or '}'")
-        }
+        try members(of: range, depth: 0, walkingObjects: false) { key, value in try body(key, value) ? value.upperBound : nil }
     }
 
     /// `forEachMember` for a reader that walks nested objects itself, so each byte is read once
@@ -65,6 +37,14 @@ public struct JSONScanner {
     @discardableResult
     public func forEachMember(
         of range: Range<Int>, depth: Int, walkingObjects body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Int
+    ) throws -> Int {
+        try members(of: range, depth: depth, walkingObjects: true, body)
+    }
+
+    /// The one walk over an object's members behind both: `body` returns where its value ends,
+    /// or nil to stop there.
+    private func members(
+        of range: Range<Int>, depth: Int, walkingObjects: Bool, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> Int?
     ) throws -> Int {
         var cursor = JSONParser.Cursor(bytes: bytes, index: range.lowerBound)
         guard depth < JSONParser.maxDepth else { throw cursor.error("nesting deeper than \(JSONParser.maxDepth)") }
@@ -88,14 +68,17 @@ public struct JSONScanner {
             cursor.index += 1
             cursor.skipWhitespace()
             let valueStart = cursor.index
-            if valueStart < range.upperBound, bytes[valueStart] == UInt8(ascii: "{") {
-                do { cursor.index = try body(key, valueStart..<valueStart) } catch let error as JSONParseError {
+            let end: Int?
+            if walkingObjects, valueStart < range.upperBound, bytes[valueStart] == UInt8(ascii: "{") {
+                do { end = try body(key, valueStart..<valueStart) } catch let error as JSONParseError {
                     throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count)))
                 }
             } else {
                 do { try cursor.skipValue(depth: depth + 1) } catch { throw error.inField(cursor.keyName(keyStart..<(keyStart + key.count))) }
-                cursor.index = try body(key, valueStart..<cursor.index)
+                end = try body(key, valueStart..<cursor.index)
             }
+            guard let end else { return cursor.index }
+            cursor.index = end
             cursor.skipWhitespace()
             guard cursor.index < range.upperBound else { throw cursor.error("unterminated object") }
             if bytes[cursor.index] == UInt8(ascii: ",") { cursor.index += 1; continue }
