@@ -8,6 +8,15 @@ public struct DatabaseError: ToolError, CustomStringConvertible {
     public let driverMessage: String
     public let action: String
 
+    /// The message and action are kept on one line (drivers and servers write several).
+    init(sqlState: String, nativeError: Int, driverMessage: String, action: String) {
+        let oneLine = { (text: String) in text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        self.sqlState = sqlState
+        self.nativeError = nativeError
+        self.driverMessage = oneLine(driverMessage)
+        self.action = oneLine(action)
+    }
+
     public var message: String { "\(action) failed: [\(sqlState)] \(Redactor.shared.redact(driverMessage))" }
     public var description: String { line }
 

@@ -93,7 +93,7 @@ public struct LoadJob {
         if !settings.shadowed.isEmpty {
             Log.shared.info("also configured, not used (\(settings.source) comes first)", ["ignored": settings.shadowed.joined(separator: ", ")])
         }
-        if let file = settings.sqliteFile ?? { if case .sqlite(let file)? = settings.native, file != ":memory:" { return file } else { return nil } }() {
+        if case .sqlite(let file)? = settings.native, file != ":memory:" {
             let folder = (file as NSString).deletingLastPathComponent
             do { try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true) } catch {
                 throw Failure(.cantCreate, "cannot create the folder for the database: \(error.localizedDescription)", at: folder)

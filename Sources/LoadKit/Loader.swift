@@ -385,13 +385,9 @@ public final class Loader {
         } else {
             // --dry-run: the INSERTs the ODBC path would prepare, each shape once.
             let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
-            let (perStatement, arraySize) = dialect.shape(columns: used.count)
-            var start = 0
-            while start < rows.count {
-                let full = rows.count - start >= perStatement * arraySize
-                let statement = sql.insert(usedColumns, rows: full ? perStatement : 1, keys: options.keys)
+            for shape in ODBCRowWriter.shapes(rows: rows.count, columns: used.count, dialect: dialect) {
+                let statement = sql.insert(usedColumns, rows: shape.rowsPerStatement, keys: options.keys)
                 if report.statements.last != statement { report.statements.append(statement) }
-                start += full ? perStatement * arraySize : rows.count - start
             }
         }
         report.rows += rows.count

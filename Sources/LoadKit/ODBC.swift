@@ -80,8 +80,7 @@ public final class ODBCConnection {
             record += 1
         }
         if sqlState.hasPrefix("01"), message.contains("Can't open lib") { sqlState = "IM003" }
-        let oneLine = { (text: String) in text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
-        throw DatabaseError(sqlState: sqlState, nativeError: Int(native), driverMessage: oneLine(message), action: oneLine(action))
+        throw DatabaseError(sqlState: sqlState, nativeError: Int(native), driverMessage: message, action: action)
     }
 
     /// `SQLGetInfo` as text (empty when the driver does not say).

@@ -22,14 +22,19 @@ final class ODBCRowWriter: RowWriter {
 
     func invalidate() { prepared = nil }
 
+    /// How `rows` rows of `columns` columns go: full statements of the dialect's shape
+    /// (`Dialect.shape`), then the rest as one array of one-row statements. `--dry-run` prints
+    /// the statements these shapes prepare.
+    static func shapes(rows: Int, columns: Int, dialect: Dialect) -> [(rowsPerStatement: Int, arraySize: Int)] {
+        let (perStatement, arraySize) = dialect.shape(columns: columns)
+        let full = rows / (perStatement * arraySize), rest = rows % (perStatement * arraySize)
+        return Array(repeating: (perStatement, arraySize), count: full) + (rest > 0 ? [(1, rest)] : [])
+    }
+
     func write(_ batch: RowBatch, rows: [Int], columns used: [(id: Int, kind: ValueKind)], names: [String]) throws {
         let usedColumns = used.map { (name: names[$0.id], kind: $0.kind) }
-        let (perStatement, arraySize) = sql.dialect.shape(columns: used.count)
-        let chunk = perStatement * arraySize
         var start = 0
-        while start < rows.count {
-            let remaining = rows.count - start
-            let (r, s) = remaining >= chunk ? (perStatement, arraySize) : (1, remaining)
+        for (r, s) in ODBCRowWriter.shapes(rows: rows.count, columns: used.count, dialect: sql.dialect) {
             let count = r * s
             let key = [r, s] + used.flatMap { [$0.id, $0.kind.index] }
             let parameters: BoundParameters

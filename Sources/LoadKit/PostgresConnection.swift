@@ -30,7 +30,7 @@ public final class PostgresConnection: LoadConnection {
             let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             let lower = message.lowercased()
             let login = lower.contains("password") || lower.contains("authentication") || (lower.contains("role") && lower.contains("does not exist"))
-            throw DatabaseError(sqlState: login ? "28000" : "08001", nativeError: 0, driverMessage: oneLine(message), action: "connecting (\(label))")
+            throw DatabaseError(sqlState: login ? "28000" : "08001", nativeError: 0, driverMessage: message, action: "connecting (\(label))")
         }
         // Notices (DROP … IF EXISTS) are for people at a psql prompt, not for ncp-load's stderr.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
@@ -39,13 +39,11 @@ public final class PostgresConnection: LoadConnection {
 
     deinit { if let conn { PQfinish(conn) } }
 
-    private func oneLine(_ text: String) -> String { text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
-
     /// A result that failed as an DatabaseError (SQLSTATE and the server's message, as psqlODBC reports them).
     func error(_ result: OpaquePointer?, _ action: String) -> DatabaseError {
         let field = { (code: Int32) in result.flatMap { PQresultErrorField($0, code) }.map { String(cString: $0) } }
         let message = field(Int32(UInt8(ascii: "M"))) ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "no message"
-        return DatabaseError(sqlState: field(Int32(UInt8(ascii: "C"))) ?? "08S01", nativeError: 0, driverMessage: oneLine(message), action: action)
+        return DatabaseError(sqlState: field(Int32(UInt8(ascii: "C"))) ?? "08S01", nativeError: 0, driverMessage: message, action: action)
     }
 
     /// Runs `sql` (`?` placeholders, text parameters), beginning the transaction first unless

@@ -62,8 +62,7 @@ public final class SQLiteConnection: LoadConnection {
         let primary = rc & 0xff
         guard primary != SQLITE_OK, primary != SQLITE_DONE, primary != SQLITE_ROW else { return }
         let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
-        let oneLine = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-        throw DatabaseError(sqlState: primary == SQLITE_CONSTRAINT ? "23000" : "HY000", nativeError: Int(rc), driverMessage: "[SQLite] \(oneLine)", action: action())
+        throw DatabaseError(sqlState: primary == SQLITE_CONSTRAINT ? "23000" : "HY000", nativeError: Int(rc), driverMessage: "[SQLite] \(message)", action: action())
     }
 
     func prepare(_ sql: String) throws -> OpaquePointer {

@@ -7,7 +7,7 @@ import ReportKit
 struct NCPLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ncp-load",
-        abstract: "Load an NDJSON stream into a database table through ODBC, in one transaction.",
+        abstract: "Load an NDJSON stream into a database table (SQLite and PostgreSQL through their own libraries, the rest through ODBC), in one transaction.",
         discussion: """
             Flattens each object (a.b → a_b; arrays as JSON text), names columns safely, infers types (integer, float, boolean, timestamp with offset, text; NCP ids stay text), creates the table if missing and adds columns for new fields (never narrows or converts an existing column: a value that does not fit it is an error naming both; columns this load created widen instead, and integer columns an earlier load or batch entry created widen to float for a fraction: ncp-load marks the columns it creates with the remark 'created by ncp-load'), and loads everything in ONE transaction: a bad line, a failing statement or a kill leaves the database as it was. On MariaDB, which commits implicitly on CREATE and ALTER TABLE, the input is first read into an unnamed temporary file while the schema is settled, so no DDL falls inside the data transaction (if the data then fails, a new table or new columns stay, empty: additive, never data).
 
