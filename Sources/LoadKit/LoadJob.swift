@@ -21,6 +21,15 @@ public struct LoadJob {
     /// One stream in one transaction: all of it, or (on any error) nothing.
     public func load(_ reader: NDJSONReader) throws -> LoadReport {
         let (connection, dialect) = try connect()
+        var printed = Set<String>()
+        return try load(reader, over: connection, dialect, options: options, printed: &printed)
+    }
+
+    /// One stream over `connection` in its own transaction, committed, or rolled back with the
+    /// statements `--no-ddl` needed printed (each once in `printed`); what it changed is announced.
+    private func load(
+        _ reader: NDJSONReader, over connection: any LoadConnection, _ dialect: Dialect, options: LoadOptions, printed: inout Set<String>
+    ) throws -> LoadReport {
         let loader = Loader(connection: connection, dialect: dialect, options: options)
         let result: LoadReport
         do {
@@ -28,7 +37,6 @@ public struct LoadJob {
             try loader.commit()
         } catch {
             loader.rollback()
-            var printed = Set<String>()
             try Self.printStatements(error, &printed)
             throw error
         }
@@ -60,18 +68,7 @@ public struct LoadJob {
                 let entry = try entry.get()
                 var options = self.options
                 options.partition += entry.partitionColumns
-                let reader = try reader(entry.input)
-                let loader = Loader(connection: connection, dialect: dialect, options: options)
-                let result: LoadReport
-                do {
-                    result = try loader.run(reader)
-                    try loader.commit()
-                } catch {
-                    loader.rollback()
-                    try Self.printStatements(error, &printed)
-                    throw error
-                }
-                announce(result)
+                let result = try load(try reader(entry.input), over: connection, dialect, options: options, printed: &printed)
                 detail.input = entry.input
                 detail.rows = result.rows
                 detail.newColumns = result.newColumns
